@@ -1,0 +1,72 @@
+# Everything a newcomer needs: `make run` and `make test`. Both create the virtualenv.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SEEDS ?= seeds
+ARTICLES ?= ../shared/articles
+export DATABASE_URL ?= sqlite:///var/timeline.sqlite3
+
+.PHONY: help install install-dev seed run test lint format openapi check-seeds lock clean
+
+help:
+	@echo "make run          install, seed the SQLite database, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test         install, then lint and run the whole test suite"
+	@echo "make seed         (re)load $(SEEDS)/ into DATABASE_URL"
+	@echo "make check-seeds  validate the seeds (and quotes, when $(ARTICLES) exists)"
+	@echo "make openapi      regenerate openapi/openapi.json"
+	@echo "make lock         re-pin requirements/*.lock from pyproject.toml"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements/runtime.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/runtime.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.runtime-installed
+	$(BIN)/pip install --quiet -r requirements/dev.lock
+	touch $@
+
+install: $(VENV)/.runtime-installed
+
+install-dev: $(VENV)/.dev-installed
+
+seed: install
+	$(BIN)/timeline-api seed $(SEEDS)
+
+run: seed
+	PORT=$(PORT) $(BIN)/timeline-api serve
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-seeds: install
+	$(BIN)/timeline-api check-seeds $(SEEDS) $(if $(wildcard $(ARTICLES)),--articles $(ARTICLES))
+
+openapi: install
+	$(BIN)/timeline-api openapi openapi/openapi.json
+
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet .
+	(echo "# Pinned runtime dependencies; regenerate with 'make lock'."; \
+	 .lock-venv/bin/pip freeze --exclude timeline-api) > requirements/runtime.lock
+	.lock-venv/bin/pip install --quiet ".[test]"
+	(echo "# Pinned runtime + test dependencies; regenerate with 'make lock'."; \
+	 .lock-venv/bin/pip freeze --exclude timeline-api) > requirements/dev.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,71 @@
+"""The timeline's read-only REST API, version 1.
+
+All resources live under `/api/v1`. Lists are paginated with opaque cursors: follow
+`links.next` in the body or the `Link` header (`rel="next"`/`"prev"`), and read the
+filtered total from `total`. Every GET answers with an `ETag`; send it back in
+`If-None-Match` to get a `304 Not Modified`. Errors are RFC 9457 problem documents
+(`application/problem+json`) naming each rejected parameter in `invalid_params`.
+Browsers on any origin may read the API (CORS; origins are configurable).
+"""
+
+import http
+
+from apispec import BasePlugin
+from flask_smorest import Api as SmorestApi
+from flask_smorest.utils import prepare_response
+
+from timeline_api.api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
+
+API_PREFIX = "/api/v1"
+
+
+class ConditionalGetPlugin(BasePlugin):
+    """Documents what every GET does (ETag, If-None-Match, 304, Cache-Control) in one place."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        get = (operations or {}).get("get")
+        if get is None:
+            return
+        get.setdefault("parameters", []).append("IF_NONE_MATCH")
+        responses = get.setdefault("responses", {})
+        responses.setdefault("304", "NOT_MODIFIED")
+        ok = responses.get("200")
+        if isinstance(ok, dict):
+            headers = ok.setdefault("headers", {})
+            headers.setdefault("ETag", "ETAG")
+            headers.setdefault("Cache-Control", "CACHE_CONTROL")
+
+
+class Api(SmorestApi):
+    """flask-smorest's Api with problem+json errors documented as such."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, app=None, **kwargs):
+        kwargs.setdefault("spec_kwargs", {})["extra_plugins"] = [ConditionalGetPlugin()]
+        super().__init__(app, **kwargs)
+
+    def _register_error_handlers(self):
+        from timeline_api.api.errors import register_error_handlers
+
+        register_error_handlers(self._app)
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                content_type = PROBLEM_MEDIA_TYPE
+            prepare_response(response, self.spec, content_type)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error (a problem document)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+        self.spec.components.header(
+            "CACHE_CONTROL",
+            {
+                "description": "How long shared caches and browsers may reuse the answer.",
+                "schema": {"type": "string", "example": "public, max-age=60"},
+            },
+        )

@@ -1,0 +1,3 @@
+from timeline_api.api.events.resources import events_blueprint
+
+__all__ = ["events_blueprint"]

@@ -1,0 +1,55 @@
+"""GET /events and GET /events/{slug}."""
+
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
+
+from timeline_api.api.events.filters import SORT_KEYS, event_sort_key, filter_events
+from timeline_api.api.events.representation import event_detail, event_summaries
+from timeline_api.api.events.schemas import (
+    EventDetailSchema,
+    EventPageSchema,
+    EventQueryArgsSchema,
+)
+from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
+from timeline_api.models import Event
+
+events_blueprint = Blueprint(
+    "events",
+    __name__,
+    url_prefix="/api/v1/events",
+    description="Dated events: who said or did what, when and where, and which articles report it.",
+)
+
+
+@events_blueprint.route("")
+@events_blueprint.arguments(EventQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.response(200, EventPageSchema, headers={"Link": LINK_HEADER_DOC})
+@events_blueprint.alt_response(400, response="BAD_REQUEST")
+def list_events(**params):
+    """List events, filtered and sorted by date
+
+    Filters combine with AND; repeating a filter (`?tag=privacy&tag=surveillance`)
+    matches any of its values. A partial date matches every period it may mean: with
+    `year=2020`, an event dated only "2020-09" is included. Events of the same date are
+    ordered by slug, so pages are stable.
+    """
+    sort = SORT_KEYS[params["sort"]]
+    page = paginate(
+        filter_events(params), sort, params["limit"], params["cursor"], key_of=event_sort_key
+    )
+    return page_body(page, event_summaries(page.items)), {"Link": link_header(page)}
+
+
+@events_blueprint.route("/<string:slug>")
+@events_blueprint.response(200, EventDetailSchema)
+@events_blueprint.alt_response(404, response="NOT_FOUND")
+def get_event(slug: str):
+    """Get one event with its actors, tags, citations and related events
+
+    Citations carry the verbatim quotes that support the event; `related` lists typed
+    relations in both directions (an incoming `responds_to` shows as `responded_to_by`).
+    """
+    event = Event.get_or_none(Event.slug == slug)
+    if event is None:
+        abort(404, message=f"No event with slug {slug!r}.")
+    return event_detail(event)

@@ -1,0 +1,373 @@
+"""Schemas of the events resource: its query parameters and its representations."""
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from timeline_api.api.fields import PartialDateParam, UpperCaseCountry
+from timeline_api.api.pagination import ListArgsSchema, page_schema
+from timeline_api.vocabulary import (
+    ACTOR_ROLES,
+    ACTOR_TYPES,
+    DATE_PRECISIONS,
+    EVENT_TYPES,
+    RELATION_INVERSES,
+    RELATION_TYPES,
+)
+
+SLUG_EXAMPLE = "global-initiative-on-data-security-launch"
+
+
+class EventQueryArgsSchema(ListArgsSchema):
+    """Filters, sort and page for GET /events. Repeat a parameter to match any of its values."""
+
+    class Meta:
+        unknown = RAISE
+        description = "Query parameters of the event list."
+
+    from_ = PartialDateParam(
+        data_key="from",
+        load_default=None,
+        metadata={
+            "description": "Only events whose date may fall on or after this date "
+            "(YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its first day).",
+            "example": "2020-03",
+        },
+    )
+    to = PartialDateParam(
+        load_default=None,
+        metadata={
+            "description": "Only events whose date may fall on or before this date "
+            "(YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its last day).",
+            "example": "2020-12",
+        },
+    )
+    year = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=9999)),
+        load_default=list,
+        metadata={"description": "Only events in this year (repeatable).", "example": [2020]},
+    )
+    type = fields.List(
+        fields.String(validate=validate.OneOf(sorted(EVENT_TYPES))),
+        load_default=list,
+        metadata={
+            "description": "Only events of this type (repeatable): "
+            + ", ".join(sorted(EVENT_TYPES))
+            + ".",
+            "example": ["initiative"],
+        },
+    )
+    tag = fields.List(
+        fields.String(validate=validate.Length(max=80)),
+        load_default=list,
+        metadata={
+            "description": "Only events with this tag slug (repeatable).",
+            "example": ["surveillance"],
+        },
+    )
+    actor = fields.List(
+        fields.String(validate=validate.Length(max=80)),
+        load_default=list,
+        metadata={
+            "description": "Only events involving this actor slug (repeatable).",
+            "example": ["wang-yi"],
+        },
+    )
+    country = fields.List(
+        UpperCaseCountry(),
+        load_default=list,
+        metadata={
+            "description": "Only events in this ISO 3166-1 alpha-2 country (repeatable).",
+            "example": ["CN"],
+        },
+    )
+    source = fields.List(
+        fields.String(validate=validate.Length(max=80)),
+        load_default=list,
+        metadata={
+            "description": "Only events cited from this source slug (repeatable).",
+            "example": ["voa-2020-09-china-data-security-initiative"],
+        },
+    )
+    sort = fields.String(
+        load_default="date",
+        validate=validate.OneOf(["date", "-date"]),
+        metadata={
+            "description": "`date` (oldest first) or `-date` (newest "
+            "first); ties are broken by slug.",
+            "example": "date",
+        },
+    )
+
+    @validates_schema
+    def _from_before_to(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["from_"].start > data["to"].end:
+            raise ValidationError("Must not be before 'from'.", field_name="to")
+
+
+class ActorRoleSchema(Schema):
+    class Meta:
+        description = "An actor and the role it played in an event."
+
+    slug = fields.String(metadata={"description": "The actor's slug.", "example": "wang-yi"})
+    name = fields.String(metadata={"description": "The actor's name.", "example": "Wang Yi"})
+    actor_type = fields.String(
+        metadata={
+            "description": "What kind of actor: " + ", ".join(ACTOR_TYPES) + ".",
+            "example": "person",
+        }
+    )
+    country = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The actor's ISO 3166-1 alpha-2 country, if any.",
+            "example": "CN",
+        },
+    )
+    role = fields.String(
+        metadata={
+            "description": "The role: " + ", ".join(ACTOR_ROLES) + ".",
+            "example": "announcer",
+        }
+    )
+
+
+class EventSummarySchema(Schema):
+    class Meta:
+        description = "An event as lists show it."
+
+    slug = fields.String(
+        metadata={"description": "Stable identifier, used in URLs.", "example": SLUG_EXAMPLE}
+    )
+    url = fields.String(
+        metadata={
+            "description": "This event's API URL.",
+            "example": f"/api/v1/events/{SLUG_EXAMPLE}",
+        }
+    )
+    title = fields.String(
+        metadata={
+            "description": "A short neutral headline.",
+            "example": "China launches the Global Initiative on Data Security",
+        }
+    )
+    summary = fields.String(
+        metadata={
+            "description": "One to three neutral sentences.",
+            "example": "Foreign Minister Wang Yi announces an initiative on global data security.",
+        }
+    )
+    date = fields.String(
+        metadata={
+            "description": "The date as known: YYYY, YYYY-MM or "
+            "YYYY-MM-DD, matching `date_precision`.",
+            "example": "2020-09-08",
+        }
+    )
+    date_precision = fields.String(
+        metadata={
+            "description": "How precisely the date is known: " + ", ".join(DATE_PRECISIONS) + ".",
+            "example": "day",
+        }
+    )
+    date_start = fields.Date(
+        metadata={"description": "First day the date may mean.", "example": "2020-09-08"}
+    )
+    date_end = fields.Date(
+        metadata={"description": "Last day the date may mean.", "example": "2020-09-08"}
+    )
+    date_note = fields.String(
+        metadata={
+            "description": "How the date was derived, from which article.",
+            "example": "Stated as September 8 by the Rising Nepal article.",
+        }
+    )
+    event_type = fields.String(
+        metadata={
+            "description": "The kind of event: " + ", ".join(EVENT_TYPES) + ".",
+            "example": "initiative",
+        }
+    )
+    place = fields.String(
+        allow_none=True,
+        metadata={"description": "Where it happened, if known.", "example": "Beijing"},
+    )
+    country = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "ISO 3166-1 alpha-2 code of where it happened (or of the acting state).",
+            "example": "CN",
+        },
+    )
+    tags = fields.List(
+        fields.String(),
+        metadata={"description": "Tag slugs.", "example": ["backdoors", "data-security"]},
+    )
+    actors = fields.List(
+        fields.Nested(ActorRoleSchema), metadata={"description": "Who took part, and in what role."}
+    )
+    sources = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Slugs of the sources that report this event.",
+            "example": ["voa-2020-09-china-data-security-initiative"],
+        },
+    )
+
+
+EventPageSchema = page_schema(EventSummarySchema, "A page of events.")
+
+
+class SourceRefSchema(Schema):
+    class Meta:
+        description = "The source of a citation, in brief."
+
+    slug = fields.String(
+        metadata={
+            "description": "The source's slug.",
+            "example": "voa-2020-09-china-data-security-initiative",
+        }
+    )
+    url = fields.String(
+        metadata={
+            "description": "The source's API URL.",
+            "example": "/api/v1/sources/voa-2020-09-china-data-security-initiative",
+        }
+    )
+    publisher = fields.String(
+        metadata={"description": "Outlet as the article names it.", "example": "VOA News"}
+    )
+    headline = fields.String(
+        metadata={
+            "description": "The article's headline.",
+            "example": "China Launches Data Security Initiative",
+        }
+    )
+    published = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Publication date (partial ISO date), if known.",
+            "example": "2020-09",
+        },
+    )
+    article_url = fields.String(
+        allow_none=True,
+        metadata={"description": "The article's web address, when known.", "example": None},
+    )
+
+
+class CitationSchema(Schema):
+    class Meta:
+        description = "A source supporting the event, with verbatim quotes from it."
+
+    source = fields.Nested(SourceRefSchema, metadata={"description": "The cited article."})
+    quotes = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Quotes copied verbatim from the article.",
+            "example": ["China's initiative has eight key points"],
+        },
+    )
+
+
+class PointSchema(Schema):
+    class Meta:
+        description = "A point of the event (e.g. of an initiative) as one article states it."
+
+    summary = fields.String(
+        metadata={"description": "The point in brief.", "example": "No backdoors in ICT products."}
+    )
+    quote = fields.String(
+        metadata={
+            "description": "The verbatim supporting quote.",
+            "example": "service providers don't install backdoors",
+        }
+    )
+    source = fields.String(
+        metadata={
+            "description": "Slug of the article that states it.",
+            "example": "voa-2020-09-china-data-security-initiative",
+        }
+    )
+
+
+class RelatedEventSchema(Schema):
+    class Meta:
+        description = "Another event linked to this one by a typed relation."
+
+    relation = fields.String(
+        metadata={
+            "description": "Read as 'this event <relation> the other': "
+            + ", ".join(list(RELATION_TYPES) + list(RELATION_INVERSES.values()))
+            + ".",
+            "example": "responds_to",
+        }
+    )
+    direction = fields.String(
+        metadata={
+            "description": "`outgoing` when this event's seed states the relation, `incoming` "
+            "when the other event's does.",
+            "example": "outgoing",
+        }
+    )
+    note = fields.String(
+        allow_none=True, metadata={"description": "Why they are linked.", "example": None}
+    )
+    event = fields.Nested(lambda: EventRefSchema(), metadata={"description": "The other event."})
+
+
+class EventRefSchema(Schema):
+    class Meta:
+        description = "An event in brief."
+
+    slug = fields.String(metadata={"description": "The event's slug.", "example": SLUG_EXAMPLE})
+    url = fields.String(
+        metadata={
+            "description": "The event's API URL.",
+            "example": f"/api/v1/events/{SLUG_EXAMPLE}",
+        }
+    )
+    title = fields.String(
+        metadata={
+            "description": "The event's title.",
+            "example": "China launches the Global Initiative on Data Security",
+        }
+    )
+    date = fields.String(
+        metadata={"description": "The event's date as known.", "example": "2020-09-08"}
+    )
+    date_precision = fields.String(
+        metadata={"description": "year, month or day.", "example": "day"}
+    )
+
+
+class TagRefSchema(Schema):
+    class Meta:
+        description = "A tag in brief."
+
+    slug = fields.String(metadata={"description": "The tag's slug.", "example": "backdoors"})
+    name = fields.String(metadata={"description": "The tag's name.", "example": "Backdoors"})
+
+
+class EventDetailSchema(EventSummarySchema):
+    class Meta:
+        description = "An event with everything the timeline knows about it."
+
+    tag_details = fields.List(
+        fields.Nested(TagRefSchema), metadata={"description": "The event's tags with their names."}
+    )
+    citations = fields.List(
+        fields.Nested(CitationSchema),
+        metadata={"description": "Every source that reports the event, with quotes."},
+    )
+    points = fields.List(
+        fields.Nested(PointSchema),
+        metadata={
+            "description": "Points of the event as articles state them (empty for most events)."
+        },
+    )
+    related = fields.List(
+        fields.Nested(RelatedEventSchema),
+        metadata={"description": "Related events in both directions."},
+    )
+
+
+__all__ = ["ACTOR_TYPES", "EventDetailSchema", "EventPageSchema", "EventQueryArgsSchema"]

@@ -1,0 +1,80 @@
+"""GET /sources and GET /sources/{slug}."""
+
+from flask import url_for
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
+
+from timeline_api.api.events.representation import event_summaries, events_linked_by
+from timeline_api.api.pagination import (
+    LINK_HEADER_DOC,
+    SortKey,
+    link_header,
+    page_body,
+    paginate,
+)
+from timeline_api.api.sources.schemas import (
+    SourceDetailSchema,
+    SourcePageSchema,
+    SourceQueryArgsSchema,
+)
+from timeline_api.models import Citation, Source
+
+sources_blueprint = Blueprint(
+    "sources",
+    __name__,
+    url_prefix="/api/v1/sources",
+    description="The news articles the timeline is sourced from.",
+)
+SOURCE_SORT = SortKey("slug", (Source.slug,), (str,))
+
+
+def _source_fields(source: Source, events: list) -> dict:
+    return {
+        "slug": source.slug,
+        "url": url_for("sources.get_source", slug=source.slug),
+        "publisher": source.publisher,
+        "publisher_note": source.publisher_note,
+        "headline": source.headline,
+        "dateline": source.dateline,
+        "published_as_given": source.published_as_given,
+        "published": source.published,
+        "published_precision": source.published_precision,
+        "published_note": source.published_note,
+        "language": source.language,
+        "article_file": source.article_file,
+        "article_url": source.url,
+        "event_count": len(events),
+    }
+
+
+@sources_blueprint.route("")
+@sources_blueprint.arguments(SourceQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@sources_blueprint.response(200, SourcePageSchema, headers={"Link": LINK_HEADER_DOC})
+@sources_blueprint.alt_response(400, response="BAD_REQUEST")
+def list_sources(limit: int, cursor: str | None):
+    """List sources, by slug
+
+    Each source lists the slugs of the events that cite it.
+    """
+    page = paginate(Source.select(), SOURCE_SORT, limit, cursor, key_of=lambda s: (s.slug,))
+    events = events_linked_by(Citation.source, [source.id for source in page.items])
+    items = [
+        {
+            **_source_fields(source, events[source.id]),
+            "event_slugs": [event.slug for event in events[source.id]],
+        }
+        for source in page.items
+    ]
+    return page_body(page, items), {"Link": link_header(page)}
+
+
+@sources_blueprint.route("/<string:slug>")
+@sources_blueprint.response(200, SourceDetailSchema)
+@sources_blueprint.alt_response(404, response="NOT_FOUND")
+def get_source(slug: str):
+    """Get one source with the events that cite it"""
+    source = Source.get_or_none(Source.slug == slug)
+    if source is None:
+        abort(404, message=f"No source with slug {slug!r}.")
+    events = events_linked_by(Citation.source, [source.id])[source.id]
+    return {**_source_fields(source, events), "events": event_summaries(events)}

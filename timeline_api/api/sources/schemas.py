@@ -1,0 +1,109 @@
+"""Schemas of the sources resource."""
+
+from marshmallow import RAISE, Schema, fields
+
+from timeline_api.api.events.schemas import EventSummarySchema
+from timeline_api.api.pagination import ListArgsSchema, page_schema
+
+SOURCE_EXAMPLE = "voa-2020-09-china-data-security-initiative"
+
+
+class SourceQueryArgsSchema(ListArgsSchema):
+    class Meta:
+        unknown = RAISE
+        description = "Query parameters of the source list."
+
+
+class SourceSchema(Schema):
+    class Meta:
+        description = "A news article that reports events."
+
+    slug = fields.String(metadata={"description": "Stable identifier.", "example": SOURCE_EXAMPLE})
+    url = fields.String(
+        metadata={
+            "description": "This source's API URL.",
+            "example": f"/api/v1/sources/{SOURCE_EXAMPLE}",
+        }
+    )
+    publisher = fields.String(
+        metadata={"description": "The outlet as the article names it.", "example": "VOA News"}
+    )
+    publisher_note = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "How the publisher was identified, when the text leaves doubt.",
+            "example": "Named in the byline block at the end of the article.",
+        },
+    )
+    headline = fields.String(
+        metadata={
+            "description": "The headline as printed.",
+            "example": "China Launches Data Security Initiative",
+        }
+    )
+    dateline = fields.String(
+        allow_none=True,
+        metadata={"description": "The dateline as printed.", "example": "GENEVA, March 5 (Xinhua)"},
+    )
+    published_as_given = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The publication date exactly as the article gives it.",
+            "example": "March 1, 2024",
+        },
+    )
+    published = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The publication date as a partial ISO date, when known.",
+            "example": "2024-03-01",
+        },
+    )
+    published_precision = fields.String(
+        allow_none=True, metadata={"description": "year, month or day.", "example": "day"}
+    )
+    published_note = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "How `published` was derived.",
+            "example": "As printed in the byline.",
+        },
+    )
+    language = fields.String(metadata={"description": "BCP 47 language tag.", "example": "en"})
+    article_file = fields.String(
+        metadata={
+            "description": "The article file the entry was derived from.",
+            "example": "004_3c8d5709753e62cc.txt",
+        }
+    )
+    article_url = fields.String(
+        allow_none=True,
+        metadata={"description": "The article's web address, when known.", "example": None},
+    )
+    event_count = fields.Integer(metadata={"description": "How many events cite it.", "example": 3})
+
+
+class SourceListItemSchema(SourceSchema):
+    class Meta:
+        description = "A source as the list shows it, with the slugs of the events citing it."
+
+    event_slugs = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Slugs of the events that cite this source, in date order.",
+            "example": ["global-initiative-on-data-security-launch"],
+        },
+    )
+
+
+class SourceDetailSchema(SourceSchema):
+    class Meta:
+        description = "A source with the events that cite it."
+
+    events = fields.List(
+        fields.Nested(EventSummarySchema),
+        metadata={"description": "The events that cite this source, in date order."},
+    )
+
+
+SourcePageSchema = page_schema(SourceListItemSchema, "A page of sources.")

@@ -1,0 +1,61 @@
+"""GET /tags and GET /tags/{slug}."""
+
+from flask import url_for
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
+
+from timeline_api.api.events.representation import event_summaries, events_linked_by
+from timeline_api.api.pagination import (
+    LINK_HEADER_DOC,
+    SortKey,
+    link_header,
+    page_body,
+    paginate,
+)
+from timeline_api.api.tags.schemas import TagDetailSchema, TagPageSchema, TagQueryArgsSchema
+from timeline_api.models import EventTag, Tag
+
+tags_blueprint = Blueprint(
+    "tags",
+    __name__,
+    url_prefix="/api/v1/tags",
+    description="The topics events are tagged with, and how many events each has.",
+)
+TAG_SORT = SortKey("slug", (Tag.slug,), (str,))
+
+
+def _tag_fields(tag: Tag, events: list) -> dict:
+    return {
+        "slug": tag.slug,
+        "url": url_for("tags.get_tag", slug=tag.slug),
+        "name": tag.name,
+        "description": tag.description,
+        "event_count": len(events),
+    }
+
+
+@tags_blueprint.route("")
+@tags_blueprint.arguments(TagQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@tags_blueprint.response(200, TagPageSchema, headers={"Link": LINK_HEADER_DOC})
+@tags_blueprint.alt_response(400, response="BAD_REQUEST")
+def list_tags(limit: int, cursor: str | None):
+    """List tags with their event counts, by slug"""
+    page = paginate(Tag.select(), TAG_SORT, limit, cursor, key_of=lambda t: (t.slug,))
+    events = events_linked_by(EventTag.tag, [tag.id for tag in page.items])
+    items = [
+        {**_tag_fields(tag, events[tag.id]), "event_slugs": [e.slug for e in events[tag.id]]}
+        for tag in page.items
+    ]
+    return page_body(page, items), {"Link": link_header(page)}
+
+
+@tags_blueprint.route("/<string:slug>")
+@tags_blueprint.response(200, TagDetailSchema)
+@tags_blueprint.alt_response(404, response="NOT_FOUND")
+def get_tag(slug: str):
+    """Get one tag with its events"""
+    tag = Tag.get_or_none(Tag.slug == slug)
+    if tag is None:
+        abort(404, message=f"No tag with slug {slug!r}.")
+    events = events_linked_by(EventTag.tag, [tag.id])[tag.id]
+    return {**_tag_fields(tag, events), "events": event_summaries(events)}

@@ -1,0 +1,64 @@
+"""The application factory: one place that wires configuration, database and API."""
+
+from flask import Flask
+from flask_cors import CORS
+
+import timeline_api.api as api_package
+from timeline_api import database
+from timeline_api.api import API_PREFIX, Api
+from timeline_api.api.actors import actors_blueprint
+from timeline_api.api.caching import register_conditional_get
+from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
+from timeline_api.api.events import events_blueprint
+from timeline_api.api.sources import sources_blueprint
+from timeline_api.api.tags import tags_blueprint
+from timeline_api.config import Config
+from timeline_api.health import health_blueprint
+
+API_DESCRIPTION = (api_package.__doc__ or "").strip()
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the app for `config` (default: from the environment)."""
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config.from_object(config)
+    app.config.update(
+        API_TITLE="Data-sovereignty timeline API",
+        API_VERSION="1.0.0",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_ASSETS_PATH,
+        # Swagger UI would otherwise send the document to an online validator.
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None, "tryItOutEnabled": False},
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": API_DESCRIPTION,
+                "license": {"name": "MIT", "identifier": "MIT"},
+            },
+        },
+    )
+    app.json.sort_keys = False  # keep fields in the documented order
+    database.init_app(app)
+    api = Api(app)
+    for blueprint in (
+        events_blueprint,
+        sources_blueprint,
+        actors_blueprint,
+        tags_blueprint,
+        health_blueprint,
+    ):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs_assets_blueprint)
+    CORS(
+        app,
+        resources={f"{API_PREFIX}/*": {}, "/healthz": {}, "/readyz": {}},
+        origins=config.CORS_ORIGINS,
+        methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=["Link", "ETag"],
+        max_age=86400,
+    )
+    register_conditional_get(app)
+    return app

@@ -1,0 +1,114 @@
+"""The `timeline-api` command: a thin shell over the library functions."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from timeline_api.config import Config
+
+DEFAULT_SEEDS = "seeds"
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from timeline_api.database import bind_database
+    from timeline_api.seeds import SeedError, load_seeds
+
+    config = Config.from_env()
+    bind_database(config.DATABASE_URL)
+    try:
+        report = load_seeds(args.seeds)
+    except SeedError as error:
+        print(f"Seeds not loaded; the database is unchanged.\n{error}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def _check_seeds(args: argparse.Namespace) -> int:
+    from timeline_api.seeds import check_seeds
+
+    problems = check_seeds(args.seeds, args.articles)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print("Seeds are valid." + (" Every quote is verbatim." if args.articles else ""))
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    import json
+    import tempfile
+
+    from timeline_api.app import create_app
+
+    # Generating the document must not touch a real database.
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Config(DATABASE_URL=f"sqlite:///{tmp}/openapi.sqlite3")
+        app = create_app(config)
+        with app.app_context():
+            document = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    config_file = Path(__file__).with_name("gunicorn_conf.py")
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    argv = [
+        "gunicorn",
+        "--config",
+        f"python:{__package__}.gunicorn_conf",
+        "--bind",
+        f"{host}:{port}",
+        "timeline_api.wsgi:app",
+        *args.gunicorn_args,
+    ]
+    assert config_file.exists()
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="timeline-api", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API with gunicorn (HOST, PORT)")
+    serve.add_argument(
+        "gunicorn_args", nargs=argparse.REMAINDER, help="extra gunicorn options, passed through"
+    )
+    serve.set_defaults(handler=_serve)
+
+    seed = commands.add_parser("seed", help="load the seeds into DATABASE_URL")
+    seed.add_argument("seeds", nargs="?", default=DEFAULT_SEEDS, type=Path)
+    seed.set_defaults(handler=_seed)
+
+    check = commands.add_parser("check-seeds", help="validate the seeds, report every problem")
+    check.add_argument("seeds", nargs="?", default=DEFAULT_SEEDS, type=Path)
+    check.add_argument(
+        "--articles",
+        type=Path,
+        default=None,
+        help="folder of source articles: also check every quote is verbatim",
+    )
+    check.set_defaults(handler=_check_seeds)
+
+    openapi = commands.add_parser("openapi", help="write the OpenAPI document")
+    openapi.add_argument("output", nargs="?", default="-", help="file to write (default: stdout)")
+    openapi.set_defaults(handler=_openapi)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ValueError as error:  # invalid configuration
+        print(f"timeline-api: {error}", file=sys.stderr)
+        return 2

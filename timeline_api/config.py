@@ -1,0 +1,40 @@
+"""Configuration, read from the environment in one place."""
+
+import os
+from dataclasses import dataclass, field
+
+DEFAULT_DATABASE_URL = "sqlite:///var/timeline.sqlite3"
+
+
+def _split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+@dataclass
+class Config:
+    """Settings for one app instance; `from_env` is what the server and CLI use."""
+
+    DATABASE_URL: str = DEFAULT_DATABASE_URL
+    CORS_ORIGINS: list[str] = field(default_factory=lambda: ["*"])
+    CACHE_MAX_AGE: int = 60
+    TESTING: bool = False
+
+    @classmethod
+    def from_env(cls, environ: os._Environ | dict | None = None) -> "Config":
+        """Build settings from environment variables; fail with a clear message on bad values."""
+        environ = os.environ if environ is None else environ
+        config = cls()
+        config.DATABASE_URL = environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        if "CORS_ORIGINS" in environ:
+            config.CORS_ORIGINS = _split_list(environ["CORS_ORIGINS"])
+        if "CACHE_MAX_AGE" in environ:
+            try:
+                config.CACHE_MAX_AGE = int(environ["CACHE_MAX_AGE"])
+            except ValueError:
+                raise ValueError(
+                    f"CACHE_MAX_AGE must be a whole number of seconds, "
+                    f"not {environ['CACHE_MAX_AGE']!r}."
+                ) from None
+            if config.CACHE_MAX_AGE < 0:
+                raise ValueError("CACHE_MAX_AGE must not be negative.")
+        return config

@@ -1,0 +1,42 @@
+"""Opening the database named by DATABASE_URL, and the one connection lifecycle."""
+
+from pathlib import Path
+
+from flask import Flask
+from peewee import Database, SqliteDatabase
+from playhouse.db_url import connect
+
+from timeline_api.models import ALL_MODELS, database
+
+# WAL lets readers (the API workers) run while the seed loader writes; foreign keys
+# make ON DELETE CASCADE work; the busy timeout waits for a writer instead of failing.
+SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+
+
+def open_database(url: str) -> Database:
+    """Return a peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected)."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db = connect(url)
+    if isinstance(db, SqliteDatabase):
+        db._pragmas = list(SQLITE_PRAGMAS.items())
+    return db
+
+
+def bind_database(url: str) -> Database:
+    """Point the models at the database for `url` and make sure the schema exists."""
+    db = open_database(url)
+    database.initialize(db)
+    with db.connection_context():
+        db.create_tables(ALL_MODELS, safe=True)
+    return db
+
+
+def init_app(app: Flask) -> None:
+    """Bind the app's database; a request connects on its first query and closes at its end."""
+    bind_database(app.config["DATABASE_URL"])
+
+    @app.teardown_appcontext
+    def _close(exc: BaseException | None) -> None:
+        if not database.is_closed():
+            database.close()

@@ -1,0 +1,41 @@
+"""Partial dates: a year, a year and month, or a full day, as the articles allow."""
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to a precision; `start`/`end` bound the period it may mean."""
+
+    text: str
+    precision: str
+    start: dt.date
+    end: dt.date
+
+
+def parse_partial_date(text: str) -> PartialDate:
+    """Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD"; raise ValueError with a readable reason."""
+    match = _PARTIAL_DATE.match(text) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD.")
+    year = int(match["year"])
+    if year < 1:
+        raise ValueError(f"{text!r}: year must be 0001 or later.")
+    if match["month"] is None:
+        return PartialDate(text, "year", dt.date(year, 1, 1), dt.date(year, 12, 31))
+    month = int(match["month"])
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text!r}: month must be between 01 and 12.")
+    last_day = calendar.monthrange(year, month)[1]
+    if match["day"] is None:
+        return PartialDate(text, "month", dt.date(year, month, 1), dt.date(year, month, last_day))
+    day = int(match["day"])
+    if not 1 <= day <= last_day:
+        raise ValueError(f"{text!r}: day must be between 01 and {last_day:02d} in that month.")
+    day_date = dt.date(year, month, day)
+    return PartialDate(text, "day", day_date, day_date)

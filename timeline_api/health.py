@@ -1,0 +1,93 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+from flask import Response, jsonify
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from peewee import InterfaceError, OperationalError
+
+from timeline_api.api.errors import problem_response
+from timeline_api.models import DatasetState, database
+
+health_blueprint = Blueprint(
+    "health", __name__, description="Probes for operators: is the process alive, is it ready?"
+)
+
+
+class HealthSchema(Schema):
+    class Meta:
+        description = "The process is up."
+
+    status = fields.String(metadata={"description": "Always `ok`.", "example": "ok"})
+
+
+class ReadinessSchema(Schema):
+    class Meta:
+        description = "The database is reachable and holds a loaded dataset."
+
+    status = fields.String(metadata={"description": "Always `ready`.", "example": "ready"})
+    events = fields.Integer(
+        metadata={"description": "Events in the loaded dataset.", "example": 14}
+    )
+    data_version = fields.String(
+        metadata={
+            "description": "Digest of the loaded seeds; changes whenever the data does.",
+            "example": "3f1c2a9b8e7d",
+        }
+    )
+    loaded_at = fields.DateTime(
+        metadata={
+            "description": "When the data last changed (UTC).",
+            "example": "2026-11-23T06:30:00",
+        }
+    )
+
+
+def _uncached(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@health_blueprint.route("/healthz")
+@health_blueprint.response(200, HealthSchema)
+def healthz():
+    """Liveness: the process answers
+
+    Does not touch the database, so a slow database never gets a live worker killed.
+    """
+    return _uncached(jsonify({"status": "ok"}))
+
+
+@health_blueprint.route("/readyz")
+@health_blueprint.response(200, ReadinessSchema)
+@health_blueprint.alt_response(503, response="SERVICE_UNAVAILABLE")
+def readyz():
+    """Readiness: the database is reachable and seeded
+
+    Answers 503 (a problem document) while the database cannot be reached or no seeds
+    have been loaded, so traffic is only routed to an instance that can serve data.
+    """
+    try:
+        state = DatasetState.get_or_none(DatasetState.id == 1)
+    except (OperationalError, InterfaceError) as error:
+        return problem_response(
+            503, f"The database is unreachable: {error}.", headers={"Retry-After": "5"}
+        )
+    finally:
+        if not database.is_closed():
+            database.close()
+    if state is None:
+        return problem_response(
+            503,
+            "The database holds no data yet: run `timeline-api seed`.",
+            headers={"Retry-After": "5"},
+        )
+    return _uncached(
+        jsonify(
+            {
+                "status": "ready",
+                "events": state.event_count,
+                "data_version": state.version,
+                "loaded_at": state.loaded_at.isoformat(),
+            }
+        )
+    )

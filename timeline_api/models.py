@@ -1,0 +1,163 @@
+"""The database schema: every table the timeline stores, in one place.
+
+Dates are stored as the text the curator wrote plus the first and last day of the
+period it may mean (`date_start`, `date_end`), so that range filters and sorting
+work on plain indexed columns whatever the precision.
+"""
+
+from peewee import (
+    CharField,
+    CompositeKey,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+
+
+class Source(BaseModel):
+    """One news article that reports events."""
+
+    slug = CharField(max_length=80, unique=True)
+    publisher = CharField()
+    publisher_note = TextField(null=True)
+    headline = TextField()
+    dateline = CharField(null=True)
+    published_as_given = CharField(null=True)
+    published = CharField(max_length=10, null=True)
+    published_precision = CharField(max_length=5, null=True)
+    published_note = TextField(null=True)
+    language = CharField(max_length=35)
+    article_file = CharField()
+    url = TextField(null=True)
+
+
+class Actor(BaseModel):
+    """A person, government body, state, company or international organisation."""
+
+    slug = CharField(max_length=80, unique=True)
+    name = CharField()
+    actor_type = CharField(max_length=40, index=True)
+    country = CharField(max_length=2, null=True, index=True)
+    description = TextField(null=True)
+
+
+class Tag(BaseModel):
+    """A topic from the curated tag vocabulary."""
+
+    slug = CharField(max_length=80, unique=True)
+    name = CharField()
+    description = TextField(null=True)
+
+
+class Event(BaseModel):
+    """A dated thing someone said or did, as the cited articles report it."""
+
+    slug = CharField(max_length=80, unique=True)
+    title = TextField()
+    summary = TextField()
+    date = CharField(max_length=10)
+    date_precision = CharField(max_length=5)
+    date_start = DateField()
+    date_end = DateField()
+    date_note = TextField()
+    event_type = CharField(max_length=40, index=True)
+    place = CharField(null=True)
+    country = CharField(max_length=2, null=True, index=True)
+
+    class Meta:
+        # Sorting and keyset pagination walk (date_start, slug) in both directions.
+        indexes = ((("date_start", "slug"), True),)
+
+
+class EventActor(BaseModel):
+    """An actor's role in an event; an actor may hold several roles in one event."""
+
+    event = ForeignKeyField(Event, backref="actor_links", on_delete="CASCADE")
+    actor = ForeignKeyField(Actor, backref="event_links", on_delete="CASCADE")
+    role = CharField(max_length=40)
+    position = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("event", "actor", "role")
+
+
+class EventTag(BaseModel):
+    event = ForeignKeyField(Event, backref="tag_links", on_delete="CASCADE")
+    tag = ForeignKeyField(Tag, backref="event_links", on_delete="CASCADE")
+
+    class Meta:
+        primary_key = CompositeKey("event", "tag")
+
+
+class Citation(BaseModel):
+    """An event supported by a source, with the verbatim quotes that support it."""
+
+    event = ForeignKeyField(Event, backref="citations", on_delete="CASCADE")
+    source = ForeignKeyField(Source, backref="citations", on_delete="CASCADE")
+    position = IntegerField()
+
+    class Meta:
+        indexes = ((("event", "source"), True),)
+
+
+class Quote(BaseModel):
+    citation = ForeignKeyField(Citation, backref="quotes", on_delete="CASCADE")
+    position = IntegerField()
+    text = TextField()
+
+
+class EventPoint(BaseModel):
+    """A point of an event (e.g. of an initiative) as one article states it."""
+
+    event = ForeignKeyField(Event, backref="points", on_delete="CASCADE")
+    source = ForeignKeyField(Source, backref="points", on_delete="CASCADE")
+    position = IntegerField()
+    summary = TextField()
+    quote = TextField()
+
+
+class EventRelation(BaseModel):
+    """A typed link that reads "event <relation_type> target"."""
+
+    event = ForeignKeyField(Event, backref="outgoing_relations", on_delete="CASCADE")
+    target = ForeignKeyField(Event, backref="incoming_relations", on_delete="CASCADE")
+    relation_type = CharField(max_length=40)
+    note = TextField(null=True)
+
+    class Meta:
+        indexes = ((("event", "target", "relation_type"), True),)
+
+
+class DatasetState(BaseModel):
+    """One row describing the loaded dataset; its version changes whenever the data does."""
+
+    id = IntegerField(primary_key=True)
+    version = CharField(max_length=64)
+    loaded_at = DateTimeField()
+    event_count = IntegerField()
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Source,
+    Actor,
+    Tag,
+    Event,
+    EventActor,
+    EventTag,
+    Citation,
+    Quote,
+    EventPoint,
+    EventRelation,
+    DatasetState,
+]

@@ -1,0 +1,261 @@
+"""Reading the whole seeds/ folder into a validated dataset, collecting every problem."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from marshmallow import Schema, ValidationError
+
+from timeline_api.dates import parse_partial_date
+from timeline_api.seeds.files import (
+    SeedFile,
+    SeedFileError,
+    SeedProblem,
+    flatten_errors,
+    read_seed_file,
+)
+from timeline_api.seeds.schemas import (
+    ActorCatalogSchema,
+    EventSeedSchema,
+    SourceCatalogSchema,
+    TagCatalogSchema,
+)
+
+SOURCES_FILE = "sources.yaml"
+ACTORS_FILE = "actors.yaml"
+TAGS_FILE = "tags.yaml"
+EVENTS_DIR = "events"
+
+
+@dataclass
+class Dataset:
+    """Validated seed records, as plain dicts, with the file each came from."""
+
+    sources: list[dict] = field(default_factory=list)
+    actors: list[dict] = field(default_factory=list)
+    tags: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    files: dict[str, SeedFile] = field(default_factory=dict)
+
+
+def _validate(seed_file: SeedFile, schema: Schema, problems: list[SeedProblem]) -> dict | None:
+    if not isinstance(seed_file.data, dict):
+        problems.append(seed_file.problem((), "must be a YAML mapping (key: value pairs)"))
+        return None
+    try:
+        return schema.load(seed_file.data)
+    except ValidationError as error:
+        for path, message in flatten_errors(error.messages):
+            problems.append(seed_file.problem(path, message))
+        return None
+
+
+def _read(path: Path, problems: list[SeedProblem]) -> SeedFile | None:
+    if not path.is_file():
+        problems.append(SeedProblem(str(path), None, "file is missing"))
+        return None
+    try:
+        return read_seed_file(path)
+    except SeedFileError as error:
+        problems.append(error.problem)
+        return None
+
+
+def _read_catalog(
+    seeds_dir: Path, name: str, schema: Schema, key: str, dataset: Dataset, problems: list
+) -> list[dict]:
+    seed_file = _read(seeds_dir / name, problems)
+    if seed_file is None:
+        return []
+    dataset.files[name] = seed_file
+    loaded = _validate(seed_file, schema, problems)
+    records = loaded[key] if loaded else []
+    for index, record in enumerate(records):
+        record["_file"], record["_path"] = name, (key, index)
+    return records
+
+
+def read_dataset(seeds_dir: Path) -> tuple[Dataset, list[SeedProblem]]:
+    """Parse and validate every seed file; return what is valid and every problem found."""
+    seeds_dir = Path(seeds_dir)
+    problems: list[SeedProblem] = []
+    dataset = Dataset()
+    if not seeds_dir.is_dir():
+        return dataset, [SeedProblem(str(seeds_dir), None, "seeds folder does not exist")]
+    dataset.sources = _read_catalog(
+        seeds_dir, SOURCES_FILE, SourceCatalogSchema(), "sources", dataset, problems
+    )
+    dataset.actors = _read_catalog(
+        seeds_dir, ACTORS_FILE, ActorCatalogSchema(), "actors", dataset, problems
+    )
+    dataset.tags = _read_catalog(
+        seeds_dir, TAGS_FILE, TagCatalogSchema(), "tags", dataset, problems
+    )
+
+    events_dir = seeds_dir / EVENTS_DIR
+    event_paths = sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []
+    if not events_dir.is_dir():
+        problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
+    event_schema = EventSeedSchema()
+    for path in event_paths:
+        seed_file = _read(path, problems)
+        if seed_file is None:
+            continue
+        name = f"{EVENTS_DIR}/{path.name}"
+        dataset.files[name] = seed_file
+        event = _validate(seed_file, event_schema, problems)
+        if event is None:
+            continue
+        event["_file"], event["_path"] = name, ()
+        if path.stem != event["slug"]:
+            problems.append(
+                seed_file.problem(("slug",), f"must match the file name ({path.stem!r})")
+            )
+        dataset.events.append(event)
+
+    problems.extend(check_references(dataset))
+    return dataset, problems
+
+
+def _problem(dataset: Dataset, record: dict, path: tuple, reason: str) -> SeedProblem:
+    return dataset.files[record["_file"]].problem((*record["_path"], *path), reason)
+
+
+def _check_unique(dataset: Dataset, records: list[dict], kind: str) -> list[SeedProblem]:
+    counts = Counter(record["slug"] for record in records)
+    return [
+        _problem(dataset, record, ("slug",), f"duplicate {kind} slug {record['slug']!r}")
+        for record in records
+        if counts[record["slug"]] > 1
+    ]
+
+
+def _check_date(
+    dataset: Dataset, record: dict, value_key: str, precision_key: str
+) -> list[SeedProblem]:
+    value, precision = record.get(value_key), record.get(precision_key)
+    if value is None:
+        if precision is not None:
+            return [_problem(dataset, record, (precision_key,), f"is set but {value_key} is not")]
+        return []
+    try:
+        parsed = parse_partial_date(value)
+    except ValueError as error:
+        return [_problem(dataset, record, (value_key,), str(error))]
+    if precision is None:
+        return [_problem(dataset, record, (precision_key,), f"is required when {value_key} is set")]
+    if parsed.precision != precision:
+        return [
+            _problem(
+                dataset,
+                record,
+                (value_key,),
+                f"{value!r} is written to {parsed.precision} precision "
+                f"but {precision_key} is {precision!r}",
+            )
+        ]
+    return []
+
+
+def check_references(dataset: Dataset) -> list[SeedProblem]:
+    """Cross-file checks: unique slugs, dates against precision, references that resolve."""
+    problems: list[SeedProblem] = []
+    for records, kind in (
+        (dataset.sources, "source"),
+        (dataset.actors, "actor"),
+        (dataset.tags, "tag"),
+        (dataset.events, "event"),
+    ):
+        problems.extend(_check_unique(dataset, records, kind))
+    for source in dataset.sources:
+        problems.extend(_check_date(dataset, source, "published", "published_precision"))
+
+    source_slugs = {source["slug"] for source in dataset.sources}
+    actor_slugs = {actor["slug"] for actor in dataset.actors}
+    tag_slugs = {tag["slug"] for tag in dataset.tags}
+    event_slugs = {event["slug"] for event in dataset.events}
+    for event in dataset.events:
+        problems.extend(_check_date(dataset, event, "date", "date_precision"))
+        seen_roles = set()
+        for index, link in enumerate(event["actors"]):
+            if link["actor"] not in actor_slugs:
+                problems.append(
+                    _problem(
+                        dataset,
+                        event,
+                        ("actors", index, "actor"),
+                        f"unknown actor {link['actor']!r} (not in {ACTORS_FILE})",
+                    )
+                )
+            if (link["actor"], link["role"]) in seen_roles:
+                problems.append(
+                    _problem(dataset, event, ("actors", index), "same actor and role listed twice")
+                )
+            seen_roles.add((link["actor"], link["role"]))
+        for index, tag in enumerate(event["tags"]):
+            if tag not in tag_slugs:
+                problems.append(
+                    _problem(
+                        dataset, event, ("tags", index), f"unknown tag {tag!r} (not in {TAGS_FILE})"
+                    )
+                )
+        if len(set(event["tags"])) != len(event["tags"]):
+            problems.append(_problem(dataset, event, ("tags",), "a tag is listed twice"))
+        cited = set()
+        for index, citation in enumerate(event["citations"]):
+            if citation["source"] not in source_slugs:
+                problems.append(
+                    _problem(
+                        dataset,
+                        event,
+                        ("citations", index, "source"),
+                        f"unknown source {citation['source']!r} (not in {SOURCES_FILE})",
+                    )
+                )
+            if citation["source"] in cited:
+                problems.append(
+                    _problem(
+                        dataset,
+                        event,
+                        ("citations", index, "source"),
+                        "source cited twice: put all its quotes in one citation",
+                    )
+                )
+            cited.add(citation["source"])
+        for index, point in enumerate(event["points"]):
+            if point["source"] not in source_slugs:
+                problems.append(
+                    _problem(
+                        dataset,
+                        event,
+                        ("points", index, "source"),
+                        f"unknown source {point['source']!r} (not in {SOURCES_FILE})",
+                    )
+                )
+        seen_relations = set()
+        for index, relation in enumerate(event["relations"]):
+            key = (relation["type"], relation["target"])
+            if relation["target"] == event["slug"]:
+                problems.append(
+                    _problem(
+                        dataset,
+                        event,
+                        ("relations", index, "target"),
+                        "an event cannot relate to itself",
+                    )
+                )
+            elif relation["target"] not in event_slugs:
+                problems.append(
+                    _problem(
+                        dataset,
+                        event,
+                        ("relations", index, "target"),
+                        f"relation points to unknown event {relation['target']!r}",
+                    )
+                )
+            if key in seen_relations:
+                problems.append(
+                    _problem(dataset, event, ("relations", index), "same relation listed twice")
+                )
+            seen_relations.add(key)
+    return problems

@@ -1,0 +1,99 @@
+"""Reading seed files as YAML while keeping line numbers for error messages."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class SeedProblem:
+    """One thing wrong with the seeds: which file, where in it, and why."""
+
+    file: str
+    field: str | None
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+
+
+@dataclass
+class SeedFile:
+    """A parsed YAML document and its node tree, for locating fields by path."""
+
+    path: Path
+    data: Any
+    root: yaml.Node | None
+
+    def line_of(self, field_path: tuple) -> int | None:
+        """1-based line of the deepest node that exists along `field_path`."""
+        node = self.root
+        line = node.start_mark.line + 1 if node is not None else None
+        for key in field_path:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if k.value == str(key)), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                node = node.value[key] if 0 <= key < len(node.value) else None
+            else:
+                node = None
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+        return line
+
+    def problem(self, field_path: tuple, reason: str) -> SeedProblem:
+        field = ".".join(str(part) for part in field_path) or None
+        return SeedProblem(str(self.path), field, reason, self.line_of(field_path))
+
+
+def read_seed_file(path: Path) -> SeedFile:
+    """Parse one YAML file; raise SeedProblem-carrying ValueError on syntax errors."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise SeedFileError(
+            SeedProblem(str(path), None, f"not valid UTF-8 ({error.reason})")
+        ) from None
+    except OSError as error:
+        raise SeedFileError(
+            SeedProblem(str(path), None, f"cannot be read ({error.strerror})")
+        ) from None
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        reason = f"invalid YAML: {error.problem or error.context}"
+        raise SeedFileError(SeedProblem(str(path), None, reason, line)) from None
+    except yaml.YAMLError as error:
+        raise SeedFileError(SeedProblem(str(path), None, f"invalid YAML: {error}")) from None
+    finally:
+        loader.dispose()
+    return SeedFile(path, data, root)
+
+
+class SeedFileError(Exception):
+    def __init__(self, problem: SeedProblem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def flatten_errors(messages: Any, prefix: tuple = ()) -> list[tuple[tuple, str]]:
+    """Turn marshmallow's nested error dict into (field path, message) pairs."""
+    if isinstance(messages, dict):
+        pairs = []
+        for key, value in messages.items():
+            path = prefix if key == "_schema" else (*prefix, key)
+            pairs.extend(flatten_errors(value, path))
+        return pairs
+    if isinstance(messages, list):
+        return [pair for item in messages for pair in flatten_errors(item, prefix)]
+    return [(prefix, str(messages))]

@@ -1,0 +1,33 @@
+"""The public entry points: check the seeds, or load them into the database."""
+
+from pathlib import Path
+
+from timeline_api.seeds.dataset import read_dataset
+from timeline_api.seeds.files import SeedProblem
+from timeline_api.seeds.quotes import check_quotes
+from timeline_api.seeds.sync import LoadReport, write_dataset
+
+
+class SeedError(Exception):
+    """The seeds are invalid; nothing was written."""
+
+    def __init__(self, problems: list[SeedProblem]):
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"{len(problems)} problem(s) in the seeds:\n{lines}")
+
+
+def check_seeds(seeds_dir: Path | str, articles_dir: Path | str | None = None) -> list[SeedProblem]:
+    """Every problem in the seeds; with `articles_dir`, also quotes not found verbatim."""
+    dataset, problems = read_dataset(Path(seeds_dir))
+    if articles_dir is not None:
+        problems.extend(check_quotes(dataset, Path(articles_dir)))
+    return problems
+
+
+def load_seeds(seeds_dir: Path | str) -> LoadReport:
+    """Validate the seeds, then make the database match them in one transaction."""
+    dataset, problems = read_dataset(Path(seeds_dir))
+    if problems:
+        raise SeedError(problems)
+    return write_dataset(dataset)

@@ -1,0 +1,67 @@
+"""Checking that every quote is copied verbatim from the article its source names."""
+
+import re
+from pathlib import Path
+
+from timeline_api.seeds.dataset import Dataset
+from timeline_api.seeds.files import SeedProblem
+
+# Curly single quotes (U+2018, U+2019, U+201A, U+201B) and double quotes (U+201C to U+201F).
+_TYPOGRAPHIC_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+    }
+)
+
+
+def normalise_for_comparison(text: str) -> str:
+    """Fold white space and typographic quote marks, the only differences we tolerate."""
+    return re.sub(r"\s+", " ", text.translate(_TYPOGRAPHIC_QUOTES)).strip()
+
+
+def check_quotes(dataset: Dataset, articles_dir: Path) -> list[SeedProblem]:
+    """Report every quote (citation or point) not found verbatim in its source's article."""
+    articles_dir = Path(articles_dir)
+    sources = {source["slug"]: source for source in dataset.sources}
+    article_texts: dict[str, str | None] = {}
+    problems: list[SeedProblem] = []
+
+    def article_text(source_slug: str) -> str | None:
+        if source_slug not in article_texts:
+            path = articles_dir / sources[source_slug]["article_file"]
+            article_texts[source_slug] = (
+                normalise_for_comparison(path.read_text(encoding="utf-8"))
+                if path.is_file()
+                else None
+            )
+        return article_texts[source_slug]
+
+    def check(event: dict, source_slug: str, quote: str, path: tuple) -> None:
+        if source_slug not in sources:
+            return  # reported by the reference checks
+        text = article_text(source_slug)
+        seed_file = dataset.files[event["_file"]]
+        if text is None:
+            article = sources[source_slug]["article_file"]
+            problems.append(
+                seed_file.problem(path, f"article {article!r} not found in {articles_dir}")
+            )
+        elif normalise_for_comparison(quote) not in text:
+            problems.append(
+                seed_file.problem(path, f"quote is not verbatim in the article of {source_slug!r}")
+            )
+
+    for event in dataset.events:
+        for c_index, citation in enumerate(event["citations"]):
+            for q_index, quote in enumerate(citation["quotes"]):
+                check(event, citation["source"], quote, ("citations", c_index, "quotes", q_index))
+        for p_index, point in enumerate(event["points"]):
+            check(event, point["source"], point["quote"], ("points", p_index, "quote"))
+    return problems

@@ -1,0 +1,276 @@
+"""Making the database match a validated dataset, writing only what differs.
+
+Rows are matched on their natural keys (slugs, link tuples), so loading the same
+seeds twice writes nothing, and whatever was removed from the seeds is deleted.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import operator
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import reduce
+
+from peewee import Model
+
+from timeline_api.dates import parse_partial_date
+from timeline_api.models import (
+    Actor,
+    Citation,
+    DatasetState,
+    Event,
+    EventActor,
+    EventPoint,
+    EventRelation,
+    EventTag,
+    Quote,
+    Source,
+    Tag,
+    database,
+)
+from timeline_api.seeds.dataset import Dataset
+
+SOURCE_FIELDS = [
+    "publisher",
+    "publisher_note",
+    "headline",
+    "dateline",
+    "published_as_given",
+    "published",
+    "published_precision",
+    "published_note",
+    "language",
+    "article_file",
+    "url",
+]
+ACTOR_FIELDS = ["name", "actor_type", "country", "description"]
+TAG_FIELDS = ["name", "description"]
+EVENT_FIELDS = [
+    "title",
+    "summary",
+    "date",
+    "date_precision",
+    "date_start",
+    "date_end",
+    "date_note",
+    "event_type",
+    "place",
+    "country",
+]
+INSERT_BATCH = 500
+
+
+@dataclass
+class LoadReport:
+    """What a load changed, by kind of row; `changed` is False for a no-op reload."""
+
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+    version: str = ""
+    event_count: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(+self.created or +self.updated or +self.deleted)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"{self.event_count} events; nothing changed (data version {self.version[:12]})."
+        parts = []
+        for label, counts in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("deleted", self.deleted),
+        ):
+            if +counts:
+                parts.append(
+                    label + " " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+                )
+        return (
+            f"{self.event_count} events; "
+            + "; ".join(parts)
+            + f" (data version {self.version[:12]})."
+        )
+
+
+def dataset_version(dataset: Dataset) -> str:
+    """A digest of the dataset's content: the same seeds give the same version."""
+
+    def public(records: list[dict]) -> list[dict]:
+        return sorted(
+            ({k: v for k, v in record.items() if not k.startswith("_")} for record in records),
+            key=lambda record: record["slug"],
+        )
+
+    content = {
+        kind: public(getattr(dataset, kind)) for kind in ("sources", "actors", "tags", "events")
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _insert(model: type[Model], rows: list[dict]) -> None:
+    for start in range(0, len(rows), INSERT_BATCH):
+        model.insert_many(rows[start : start + INSERT_BATCH]).execute()
+
+
+def _sync_by_slug(
+    model: type[Model], records: list[dict], fields: list[str], report: LoadReport, kind: str
+) -> tuple[dict[str, int], list[int]]:
+    """Insert and update rows by slug; return slug->id and the ids left to delete."""
+    existing = {row["slug"]: row for row in model.select().dicts()}
+    desired = {record["slug"]: {name: record[name] for name in fields} for record in records}
+    new_rows = [
+        {"slug": slug, **values} for slug, values in desired.items() if slug not in existing
+    ]
+    _insert(model, new_rows)
+    report.created[kind] += len(new_rows)
+    for slug, values in desired.items():
+        row = existing.get(slug)
+        if row is not None and any(row[name] != value for name, value in values.items()):
+            model.update(**values).where(model.id == row["id"]).execute()
+            report.updated[kind] += 1
+    stale_ids = [row["id"] for slug, row in existing.items() if slug not in desired]
+    ids = dict(model.select(model.slug, model.id).tuples())
+    return ids, stale_ids
+
+
+def _sync_keyed(
+    model: type[Model],
+    key_fields: list[str],
+    value_fields: list[str],
+    desired: dict[tuple, tuple],
+    report: LoadReport,
+    kind: str,
+) -> None:
+    """Make the rows of a link table equal `desired` ({key tuple: value tuple})."""
+    columns = [getattr(model, name) for name in key_fields + value_fields]
+    existing = {
+        row[: len(key_fields)]: row[len(key_fields) :] for row in model.select(*columns).tuples()
+    }
+
+    def where(key: tuple):
+        return reduce(
+            operator.and_,
+            [getattr(model, name) == value for name, value in zip(key_fields, key, strict=True)],
+        )
+
+    for key in existing.keys() - desired.keys():
+        model.delete().where(where(key)).execute()
+        report.deleted[kind] += 1
+    new_rows = [
+        dict(zip(key_fields + value_fields, key + values, strict=True))
+        for key, values in desired.items()
+        if key not in existing
+    ]
+    _insert(model, new_rows)
+    report.created[kind] += len(new_rows)
+    for key, values in desired.items():
+        if key in existing and existing[key] != values:
+            model.update(dict(zip(value_fields, values, strict=True))).where(where(key)).execute()
+            report.updated[kind] += 1
+
+
+def _event_rows(dataset: Dataset) -> list[dict]:
+    rows = []
+    for event in dataset.events:
+        period = parse_partial_date(event["date"])
+        rows.append({**event, "date_start": period.start, "date_end": period.end})
+    return rows
+
+
+def write_dataset(dataset: Dataset) -> LoadReport:
+    """Write a validated dataset in one transaction; a failure leaves the database as it was."""
+    report = LoadReport(version=dataset_version(dataset), event_count=len(dataset.events))
+    with database.atomic():
+        source_ids, stale_sources = _sync_by_slug(
+            Source, dataset.sources, SOURCE_FIELDS, report, "sources"
+        )
+        actor_ids, stale_actors = _sync_by_slug(
+            Actor, dataset.actors, ACTOR_FIELDS, report, "actors"
+        )
+        tag_ids, stale_tags = _sync_by_slug(Tag, dataset.tags, TAG_FIELDS, report, "tags")
+        event_ids, stale_events = _sync_by_slug(
+            Event, _event_rows(dataset), EVENT_FIELDS, report, "events"
+        )
+
+        tags, actors, citations, points, relations = {}, {}, {}, {}, {}
+        for event in dataset.events:
+            event_id = event_ids[event["slug"]]
+            for tag in event["tags"]:
+                tags[(event_id, tag_ids[tag])] = ()
+            for position, link in enumerate(event["actors"]):
+                actors[(event_id, actor_ids[link["actor"]], link["role"])] = (position,)
+            for position, citation in enumerate(event["citations"]):
+                citations[(event_id, source_ids[citation["source"]])] = (position,)
+            for position, point in enumerate(event["points"]):
+                points[(event_id, position)] = (
+                    source_ids[point["source"]],
+                    point["summary"],
+                    point["quote"],
+                )
+            for relation in event["relations"]:
+                relations[(event_id, event_ids[relation["target"]], relation["type"])] = (
+                    relation["note"],
+                )
+        _sync_keyed(EventTag, ["event", "tag"], [], tags, report, "event tags")
+        _sync_keyed(
+            EventActor, ["event", "actor", "role"], ["position"], actors, report, "event actors"
+        )
+        _sync_keyed(Citation, ["event", "source"], ["position"], citations, report, "citations")
+        _sync_keyed(
+            EventPoint,
+            ["event", "position"],
+            ["source", "summary", "quote"],
+            points,
+            report,
+            "points",
+        )
+        _sync_keyed(
+            EventRelation,
+            ["event", "target", "relation_type"],
+            ["note"],
+            relations,
+            report,
+            "relations",
+        )
+
+        citation_ids = {
+            (e, s): i
+            for i, e, s in Citation.select(Citation.id, Citation.event, Citation.source).tuples()
+        }
+        quotes = {}
+        for event in dataset.events:
+            event_id = event_ids[event["slug"]]
+            for citation in event["citations"]:
+                citation_id = citation_ids[(event_id, source_ids[citation["source"]])]
+                for position, text in enumerate(citation["quotes"]):
+                    quotes[(citation_id, position)] = (text,)
+        _sync_keyed(Quote, ["citation", "position"], ["text"], quotes, report, "quotes")
+
+        for model, stale, kind in (
+            (Event, stale_events, "events"),
+            (Source, stale_sources, "sources"),
+            (Actor, stale_actors, "actors"),
+            (Tag, stale_tags, "tags"),
+        ):
+            if stale:
+                model.delete().where(model.id.in_(stale)).execute()
+                report.deleted[kind] += len(stale)
+
+        state = DatasetState.get_or_none(DatasetState.id == 1)
+        if (
+            state is None
+            or state.version != report.version
+            or state.event_count != report.event_count
+        ):
+            values = {
+                "version": report.version,
+                "event_count": report.event_count,
+                "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            }
+            DatasetState.insert(id=1, **values).on_conflict(
+                conflict_target=[DatasetState.id], update=values
+            ).execute()
+    return report
