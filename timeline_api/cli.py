@@ -112,3 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:  # invalid configuration
         print(f"timeline-api: {error}", file=sys.stderr)
         return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -15,10 +15,10 @@ from timeline_api.seeds.files import (
     read_seed_file,
 )
 from timeline_api.seeds.schemas import (
-    ActorCatalogSchema,
+    ActorSeedSchema,
     EventSeedSchema,
-    SourceCatalogSchema,
-    TagCatalogSchema,
+    SourceSeedSchema,
+    TagSeedSchema,
 )
 
 SOURCES_FILE = "sources.yaml"
@@ -36,6 +36,8 @@ class Dataset:
     tags: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     files: dict[str, SeedFile] = field(default_factory=dict)
+    # Slugs of entries that failed validation: references to them are not reported again.
+    invalid_slugs: set[str] = field(default_factory=set)
 
 
 def _validate(seed_file: SeedFile, schema: Schema, problems: list[SeedProblem]) -> dict | None:
@@ -64,14 +66,32 @@ def _read(path: Path, problems: list[SeedProblem]) -> SeedFile | None:
 def _read_catalog(
     seeds_dir: Path, name: str, schema: Schema, key: str, dataset: Dataset, problems: list
 ) -> list[dict]:
+    """Validate a catalogue item by item, so one bad entry does not hide the others."""
     seed_file = _read(seeds_dir / name, problems)
     if seed_file is None:
         return []
     dataset.files[name] = seed_file
-    loaded = _validate(seed_file, schema, problems)
-    records = loaded[key] if loaded else []
-    for index, record in enumerate(records):
+    data = seed_file.data
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        problems.append(seed_file.problem((), f"must be a mapping with a list under '{key}:'"))
+        return []
+    for extra in sorted(set(data) - {key}, key=str):
+        problems.append(seed_file.problem((extra,), "Unknown field."))
+    records = []
+    for index, item in enumerate(data[key]):
+        try:
+            if not isinstance(item, dict):
+                raise ValidationError("Must be a mapping (key: value pairs).")
+            record = schema.load(item)
+        except ValidationError as error:
+            for path, message in flatten_errors(error.messages):
+                problems.append(seed_file.problem((key, index, *path), message))
+            # Known by slug, so references to it are not reported a second time.
+            if isinstance(item, dict) and isinstance(item.get("slug"), str):
+                dataset.invalid_slugs.add(item["slug"])
+            continue
         record["_file"], record["_path"] = name, (key, index)
+        records.append(record)
     return records
 
 
@@ -83,14 +103,12 @@ def read_dataset(seeds_dir: Path) -> tuple[Dataset, list[SeedProblem]]:
     if not seeds_dir.is_dir():
         return dataset, [SeedProblem(str(seeds_dir), None, "seeds folder does not exist")]
     dataset.sources = _read_catalog(
-        seeds_dir, SOURCES_FILE, SourceCatalogSchema(), "sources", dataset, problems
+        seeds_dir, SOURCES_FILE, SourceSeedSchema(), "sources", dataset, problems
     )
     dataset.actors = _read_catalog(
-        seeds_dir, ACTORS_FILE, ActorCatalogSchema(), "actors", dataset, problems
+        seeds_dir, ACTORS_FILE, ActorSeedSchema(), "actors", dataset, problems
     )
-    dataset.tags = _read_catalog(
-        seeds_dir, TAGS_FILE, TagCatalogSchema(), "tags", dataset, problems
-    )
+    dataset.tags = _read_catalog(seeds_dir, TAGS_FILE, TagSeedSchema(), "tags", dataset, problems)
 
     events_dir = seeds_dir / EVENTS_DIR
     event_paths = sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []
@@ -99,12 +117,13 @@ def read_dataset(seeds_dir: Path) -> tuple[Dataset, list[SeedProblem]]:
     event_schema = EventSeedSchema()
     for path in event_paths:
         seed_file = _read(path, problems)
-        if seed_file is None:
-            continue
         name = f"{EVENTS_DIR}/{path.name}"
-        dataset.files[name] = seed_file
-        event = _validate(seed_file, event_schema, problems)
+        event = None
+        if seed_file is not None:
+            dataset.files[name] = seed_file
+            event = _validate(seed_file, event_schema, problems)
         if event is None:
+            dataset.invalid_slugs.add(path.stem)
             continue
         event["_file"], event["_path"] = name, ()
         if path.stem != event["slug"]:
@@ -170,10 +189,11 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
     for source in dataset.sources:
         problems.extend(_check_date(dataset, source, "published", "published_precision"))
 
-    source_slugs = {source["slug"] for source in dataset.sources}
-    actor_slugs = {actor["slug"] for actor in dataset.actors}
-    tag_slugs = {tag["slug"] for tag in dataset.tags}
-    event_slugs = {event["slug"] for event in dataset.events}
+    known = dataset.invalid_slugs
+    source_slugs = {source["slug"] for source in dataset.sources} | known
+    actor_slugs = {actor["slug"] for actor in dataset.actors} | known
+    tag_slugs = {tag["slug"] for tag in dataset.tags} | known
+    event_slugs = {event["slug"] for event in dataset.events} | known
     for event in dataset.events:
         problems.extend(_check_date(dataset, event, "date", "date_precision"))
         seen_roles = set()

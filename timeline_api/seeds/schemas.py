@@ -1,7 +1,6 @@
 """Marshmallow schemas for the human-edited seed files (see seeds/README.md)."""
 
 import datetime as dt
-import re
 
 from iso3166 import countries_by_alpha2
 from marshmallow import Schema, ValidationError, fields, validate
@@ -63,12 +62,8 @@ class PartialDateText(fields.String):
             return value.isoformat()
         if isinstance(value, int) and not isinstance(value, bool):
             return f"{value:04d}"
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", text):
-            raise ValidationError(
-                f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD."
-            )
-        return text
+        # The form is checked against the precision in dataset.check_references.
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def _choice(vocabulary: dict) -> validate.OneOf:
@@ -156,15 +151,3 @@ class EventSeedSchema(Schema):
     )
     points = fields.List(fields.Nested(PointSeedSchema), load_default=list)
     relations = fields.List(fields.Nested(RelationSeedSchema), load_default=list)
-
-
-class SourceCatalogSchema(Schema):
-    sources = fields.List(fields.Nested(SourceSeedSchema), required=True)
-
-
-class ActorCatalogSchema(Schema):
-    actors = fields.List(fields.Nested(ActorSeedSchema), required=True)
-
-
-class TagCatalogSchema(Schema):
-    tags = fields.List(fields.Nested(TagSeedSchema), required=True)

@@ -1,0 +1,239 @@
+"""The seed loader: validation errors name file, line and field; loads are atomic and idempotent."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import FIXTURE_SEEDS
+from timeline_api.models import ALL_MODELS, Citation, Event, EventRelation, Quote
+from timeline_api.seeds import SeedError, check_seeds, load_seeds
+from timeline_api.seeds import sync as seed_sync
+
+
+def snapshot() -> dict:
+    """Every row of every table, ids included, so "unchanged" means unchanged."""
+    return {model.__name__: sorted(map(repr, model.select().tuples())) for model in ALL_MODELS}
+
+
+def edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def test_load_creates_everything(empty_db):
+    report = load_seeds(FIXTURE_SEEDS)
+    assert report.changed
+    assert report.created["events"] == 6
+    assert report.created["sources"] == 3
+    assert report.created["relations"] == 2
+    assert Event.select().count() == 6
+    assert Quote.select().count() == 7
+
+
+def test_loading_twice_changes_nothing(empty_db):
+    load_seeds(FIXTURE_SEEDS)
+    before = snapshot()
+    report = load_seeds(FIXTURE_SEEDS)
+    assert not report.changed
+    assert "nothing changed" in report.summary()
+    assert snapshot() == before
+
+
+def test_removed_event_disappears_with_its_links(empty_db, seeds_copy):
+    load_seeds(seeds_copy)
+    (seeds_copy / "events" / "alpha-plan.yaml").unlink()
+    # Relations pointing at it must go too, or the seeds would be invalid.
+    for name in ("beta-rejects-plan.yaml", "forum-meeting.yaml"):
+        edit_yaml(seeds_copy / "events" / name, lambda d: d.pop("relations"))
+    report = load_seeds(seeds_copy)
+    assert report.deleted["events"] == 1
+    assert not Event.select().where(Event.slug == "alpha-plan").exists()
+    assert EventRelation.select().count() == 0
+    assert Citation.select().join(Event).where(Event.slug == "alpha-plan").count() == 0
+
+
+def test_changed_fields_are_updated_in_place(empty_db, seeds_copy):
+    load_seeds(seeds_copy)
+    event_id = Event.get(Event.slug == "alpha-plan").id
+    edit_yaml(seeds_copy / "events" / "alpha-plan.yaml", lambda d: d.update(title="New title"))
+    report = load_seeds(seeds_copy)
+    assert report.updated["events"] == 1
+    assert sum(report.created.values()) == 0
+    event = Event.get(Event.slug == "alpha-plan")
+    assert (event.id, event.title) == (event_id, "New title")
+
+
+def _set(key, value):
+    return lambda data: data.__setitem__(key, value)
+
+
+BROKEN_EVENTS = [
+    pytest.param(
+        _set("actors", [{"actor": "nobody", "role": "speaker"}]),
+        "actors.0.actor",
+        "unknown actor 'nobody'",
+        id="unknown-actor",
+    ),
+    pytest.param(
+        _set("citations", [{"source": "nowhere", "quotes": ["x"]}]),
+        "citations.0.source",
+        "unknown source 'nowhere'",
+        id="unknown-source",
+    ),
+    pytest.param(_set("tags", ["no-such-tag"]), "tags.0", "unknown tag", id="unknown-tag"),
+    pytest.param(
+        _set("date", "2021-02-30"), "date", "day must be between 01 and 28", id="bad-date"
+    ),
+    pytest.param(
+        _set("date", "2021-05"), "date", "written to month precision", id="precision-mismatch"
+    ),
+    pytest.param(
+        _set("citations", [{"source": "gazette-one", "quotes": ["   "]}]),
+        "citations.0.quotes.0",
+        "Must not be empty",
+        id="empty-quote",
+    ),
+    pytest.param(_set("citations", []), "citations", "at least one citation", id="no-citation"),
+    pytest.param(
+        _set("relations", [{"type": "responds_to", "target": "ghost"}]),
+        "relations.0.target",
+        "unknown event 'ghost'",
+        id="dangling-relation",
+    ),
+    pytest.param(
+        _set("relations", [{"type": "responds_to", "target": "alpha-plan"}]),
+        "relations.0.target",
+        "cannot relate to itself",
+        id="self-relation",
+    ),
+    pytest.param(_set("event_type", "coup"), "event_type", "Must be one of", id="bad-type"),
+    pytest.param(_set("country", "XX"), "country", "not an ISO 3166-1", id="bad-country"),
+    pytest.param(_set("country", False), "country", "quoted strings", id="yaml-norway"),
+    pytest.param(_set("titel", "typo"), "titel", "Unknown field", id="unknown-field"),
+    pytest.param(
+        _set("slug", "other-slug"), "slug", "must match the file name", id="slug-not-file-name"
+    ),
+    pytest.param(lambda d: d.pop("date_note"), "date_note", "Missing data", id="missing-field"),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "reason"), BROKEN_EVENTS)
+def test_bad_event_is_reported_and_database_unchanged(empty_db, seeds_copy, change, field, reason):
+    load_seeds(FIXTURE_SEEDS)
+    before = snapshot()
+    edit_yaml(seeds_copy / "events" / "alpha-plan.yaml", change)
+    with pytest.raises(SeedError) as raised:
+        load_seeds(seeds_copy)
+    problems = raised.value.problems
+    assert any(
+        p.file.endswith("events/alpha-plan.yaml") and p.field == field and reason in p.reason
+        for p in problems
+    ), problems
+    assert snapshot() == before
+
+
+def test_duplicate_slug_across_files(empty_db, seeds_copy):
+    events = seeds_copy / "events"
+    (events / "copy.yaml").write_text((events / "alpha-plan.yaml").read_text())
+    problems = check_seeds(seeds_copy)
+    reasons = [str(p) for p in problems]
+    assert any("duplicate event slug 'alpha-plan'" in r for r in reasons), reasons
+    assert any("copy.yaml" in r and "must match the file name" in r for r in reasons), reasons
+
+
+def test_duplicate_catalogue_slug(seeds_copy):
+    edit_yaml(seeds_copy / "actors.yaml", lambda d: d["actors"].append(dict(d["actors"][0])))
+    problems = check_seeds(seeds_copy)
+    assert [p.field for p in problems] == ["actors.0.slug", "actors.4.slug"]
+
+
+def test_invalid_yaml_names_file_and_line(seeds_copy):
+    path = seeds_copy / "events" / "alpha-plan.yaml"
+    lines = path.read_text().splitlines()
+    lines[3] = 'date: "2021-05-02'  # unterminated string on line 4
+    path.write_text("\n".join(lines) + "\n")
+    (problem,) = check_seeds(seeds_copy)
+    assert problem.file.endswith("alpha-plan.yaml")
+    assert problem.line is not None and problem.line >= 4
+    assert "invalid YAML" in problem.reason
+
+
+def test_problem_points_at_the_line_of_the_field(seeds_copy):
+    edit_yaml(
+        seeds_copy / "events" / "alpha-plan.yaml",
+        lambda d: d["actors"].append({"actor": "nobody", "role": "speaker"}),
+    )
+    (problem,) = check_seeds(seeds_copy)
+    line = (seeds_copy / "events" / "alpha-plan.yaml").read_text().splitlines()[problem.line - 1]
+    assert "nobody" in line
+    assert str(problem).startswith(f"{problem.file}:{problem.line}: actors.2.actor: ")
+
+
+def test_every_problem_is_reported_at_once(seeds_copy):
+    edit_yaml(seeds_copy / "events" / "alpha-plan.yaml", _set("date", "2021-13-01"))
+    edit_yaml(seeds_copy / "events" / "beta-rejects-plan.yaml", _set("tags", ["nope"]))
+    edit_yaml(seeds_copy / "sources.yaml", lambda d: d["sources"][0].update(language="English"))
+    files = {Path(p.file).name for p in check_seeds(seeds_copy)}
+    assert files == {"alpha-plan.yaml", "beta-rejects-plan.yaml", "sources.yaml"}
+
+
+def test_missing_catalogue_is_a_problem(seeds_copy):
+    (seeds_copy / "tags.yaml").unlink()
+    reasons = [str(p) for p in check_seeds(seeds_copy)]
+    assert any("tags.yaml: file is missing" in r for r in reasons)
+
+
+def test_non_mapping_file(seeds_copy):
+    (seeds_copy / "events" / "alpha-plan.yaml").write_text("- just\n- a list\n")
+    (problem,) = check_seeds(seeds_copy)
+    assert "must be a YAML mapping" in problem.reason
+
+
+def test_not_utf8(seeds_copy):
+    (seeds_copy / "events" / "alpha-plan.yaml").write_bytes(b"title: \xff\xfe\n")
+    (problem,) = check_seeds(seeds_copy)
+    assert "not valid UTF-8" in problem.reason
+
+
+def test_failure_during_write_rolls_everything_back(empty_db, seeds_copy, monkeypatch):
+    load_seeds(seeds_copy)
+    before = snapshot()
+    edit_yaml(seeds_copy / "events" / "alpha-plan.yaml", _set("title", "Changed"))
+    (seeds_copy / "events" / "same-day-c.yaml").unlink()
+    real_sync_keyed = seed_sync._sync_keyed
+
+    def explode_on_quotes(model, *args, **kwargs):
+        if model is Quote:
+            raise RuntimeError("disk full")
+        return real_sync_keyed(model, *args, **kwargs)
+
+    monkeypatch.setattr(seed_sync, "_sync_keyed", explode_on_quotes)
+    with pytest.raises(RuntimeError, match="disk full"):
+        load_seeds(seeds_copy)
+    assert snapshot() == before
+
+
+def test_quotes_must_be_verbatim(seeds_copy):
+    from tests.conftest import FIXTURE_ARTICLES
+
+    assert check_seeds(seeds_copy, FIXTURE_ARTICLES) == []
+    edit_yaml(
+        seeds_copy / "events" / "beta-rejects-plan.yaml",
+        lambda d: d["citations"][0]["quotes"].append("Beta said the plan was fair."),
+    )
+    (problem,) = check_seeds(seeds_copy, FIXTURE_ARTICLES)
+    assert problem.field == "citations.0.quotes.1"
+    assert "not verbatim" in problem.reason
+
+
+def test_quote_check_tolerates_whitespace_and_curly_quotes(seeds_copy):
+    from tests.conftest import FIXTURE_ARTICLES
+
+    # The article has “unfair” with curly quotes and the seed has straight ones.
+    edit_yaml(
+        seeds_copy / "events" / "beta-rejects-plan.yaml",
+        lambda d: d["citations"][0]["quotes"].append("Beta   rejected\nthe plan"),
+    )
+    assert check_seeds(seeds_copy, FIXTURE_ARTICLES) == []
