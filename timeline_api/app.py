@@ -1,13 +1,13 @@
 """The application factory: one place that wires configuration, database and API."""
 
 from flask import Flask
-from flask_cors import CORS
 
 import timeline_api.api as api_package
 from timeline_api import database
 from timeline_api.api import API_PREFIX, Api
 from timeline_api.api.actors import actors_blueprint
 from timeline_api.api.caching import register_conditional_get
+from timeline_api.api.cors import init_cors
 from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
 from timeline_api.api.events import events_blueprint
 from timeline_api.api.sources import sources_blueprint
@@ -52,13 +52,6 @@ def create_app(config: Config | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets_blueprint)
-    CORS(
-        app,
-        resources={f"{API_PREFIX}/*": {}, "/healthz": {}, "/readyz": {}},
-        origins=config.CORS_ORIGINS,
-        methods=["GET", "HEAD", "OPTIONS"],
-        expose_headers=["Link", "ETag"],
-        max_age=86400,
-    )
+    init_cors(app, config.CORS_ORIGINS)
     register_conditional_get(app)
     return app
