@@ -39,18 +39,9 @@ def _check_seeds(args: argparse.Namespace) -> int:
 
 
 def _openapi(args: argparse.Namespace) -> int:
-    import json
-    import tempfile
+    from timeline_api.openapi import build_openapi_document, render_openapi_document
 
-    from timeline_api.app import create_app
-
-    # Generating the document must not touch a real database.
-    with tempfile.TemporaryDirectory() as tmp:
-        config = Config(DATABASE_URL=f"sqlite:///{tmp}/openapi.sqlite3")
-        app = create_app(config)
-        with app.app_context():
-            document = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = render_openapi_document(build_openapi_document())
     if args.output == "-":
         sys.stdout.write(text)
     else:
@@ -59,20 +50,23 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    config_file = Path(__file__).with_name("gunicorn_conf.py")
+    """Replace this process with gunicorn, so signals reach it directly."""
+    Config.from_env()  # fail fast, before forking workers, on invalid configuration
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     argv = [
+        sys.executable,
+        "-m",
         "gunicorn",
         "--config",
-        f"python:{__package__}.gunicorn_conf",
+        "python:timeline_api.gunicorn_conf",
         "--bind",
         f"{host}:{port}",
-        "timeline_api.wsgi:app",
         *args.gunicorn_args,
+        "timeline_api.wsgi:app",
     ]
-    assert config_file.exists()
-    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+    os.execv(sys.executable, argv)
+    return 0  # not reached
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,7 +4,11 @@ import pytest
 def test_list_actors(client):
     body = client.get("/api/v1/actors").get_json()
     assert [a["slug"] for a in body["items"]] == [
-        "alpha-ministry", "ann-example", "beta-state", "world-forum"]
+        "alpha-ministry",
+        "ann-example",
+        "beta-state",
+        "world-forum",
+    ]
     alpha = body["items"][0]
     assert alpha["event_slugs"] == ["alpha-plan", "beta-rejects-plan"]
     assert alpha["event_count"] == 2
@@ -22,14 +26,19 @@ def test_list_actors(client):
 )
 def test_filter_actors(client, query, expected):
     assert [a["slug"] for a in client.get(f"/api/v1/actors?{query}").get_json()["items"]] == (
-        expected)
+        expected
+    )
 
 
 def test_actor_detail_lists_events(client):
     actor = client.get("/api/v1/actors/ann-example").get_json()
     assert actor["name"] == "Ann Example" and actor["actor_type"] == "person"
     assert [e["slug"] for e in actor["events"]] == [
-        "alpha-plan", "same-day-a", "same-day-b", "same-day-c"]
+        "alpha-plan",
+        "same-day-a",
+        "same-day-b",
+        "same-day-c",
+    ]
 
 
 def test_bad_actor_type_is_422(client):

@@ -72,8 +72,11 @@ def test_cors_lets_any_origin_read_by_default(client):
 def test_cors_preflight(client):
     response = client.options(
         "/api/v1/events",
-        headers={"Origin": "https://newsroom.example", "Access-Control-Request-Method": "GET",
-                 "Access-Control-Request-Headers": "If-None-Match"},
+        headers={
+            "Origin": "https://newsroom.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
     )
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"

@@ -31,7 +31,8 @@ def test_422_names_each_parameter_and_reason(client):
 def test_unknown_parameter_is_named(client):
     body = assert_problem(client.get("/api/v1/events?tpye=law"), 422)
     assert body["invalid_params"] == [
-        {"name": "tpye", "in": "query", "reason": "Unknown parameter."}]
+        {"name": "tpye", "in": "query", "reason": "Unknown parameter."}
+    ]
 
 
 def test_to_before_from(client):

@@ -39,8 +39,11 @@ def test_summary_fields(client):
     assert item["tags"] == ["privacy"]
     assert item["sources"] == ["gazette-one"]
     assert item["actors"][0] == {
-        "slug": "alpha-ministry", "name": "Alpha Ministry", "actor_type": "government_body",
-        "country": "FR", "role": "announcer",
+        "slug": "alpha-ministry",
+        "name": "Alpha Ministry",
+        "actor_type": "government_body",
+        "country": "FR",
+        "role": "announcer",
     }
 
 
@@ -151,8 +154,13 @@ def test_detail_has_actors_tags_citations_points_and_relations(client):
     assert citation["source"]["slug"] == "gazette-one"
     assert citation["source"]["article_url"] == "https://example.org/gazette-one"
     assert citation["quotes"][0].startswith("The Alpha Ministry on Sunday")
-    assert event["points"] == [{"summary": "Protect data.", "source": "gazette-one",
-                                "quote": "We will protect every citizen's data"}]
+    assert event["points"] == [
+        {
+            "summary": "Protect data.",
+            "source": "gazette-one",
+            "quote": "We will protect every citizen's data",
+        }
+    ]
     related = {(r["relation"], r["direction"], r["event"]["slug"]) for r in event["related"]}
     assert related == {
         ("responded_to_by", "incoming", "beta-rejects-plan"),
@@ -197,8 +205,9 @@ def count_queries(client, url: str) -> int:
     return counter.count
 
 
-@pytest.mark.parametrize("path", ["/api/v1/events", "/api/v1/sources", "/api/v1/actors",
-                                  "/api/v1/tags"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/events", "/api/v1/sources", "/api/v1/actors", "/api/v1/tags"]
+)
 def test_list_query_count_does_not_grow_with_page_size(client, path):
     small = count_queries(client, f"{path}?limit=1")
     large = count_queries(client, f"{path}?limit=100")

@@ -17,6 +17,7 @@ from flask_smorest.utils import prepare_response
 from timeline_api.api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
 
 API_PREFIX = "/api/v1"
+EXAMPLE_ETAG = '"5f2b1c0e9a7d4e3b8c6a1f0d2e4b6a8c9d0e1f2a"'
 
 
 class ConditionalGetPlugin(BasePlugin):
@@ -26,14 +27,14 @@ class ConditionalGetPlugin(BasePlugin):
         get = (operations or {}).get("get")
         if get is None:
             return
-        get.setdefault("parameters", []).append("IF_NONE_MATCH")
+        get.setdefault("parameters", []).append("IfNoneMatch")
         responses = get.setdefault("responses", {})
-        responses.setdefault("304", "NOT_MODIFIED")
-        ok = responses.get("200")
+        responses.setdefault(304, "NOT_MODIFIED")
+        ok = responses.get(200, responses.get("200"))
         if isinstance(ok, dict):
             headers = ok.setdefault("headers", {})
-            headers.setdefault("ETag", "ETAG")
-            headers.setdefault("Cache-Control", "CACHE_CONTROL")
+            headers.setdefault("ETag", "ETag")
+            headers.setdefault("Cache-Control", "CacheControl")
 
 
 class Api(SmorestApi):
@@ -50,6 +51,9 @@ class Api(SmorestApi):
 
         register_error_handlers(self._app)
 
+    def _register_pagination_header(self):
+        """Our lists use cursors and a Link header, not flask-smorest's X-Pagination."""
+
     def _register_responses(self):
         for status in http.HTTPStatus:
             response = {"description": status.phrase}
@@ -63,9 +67,28 @@ class Api(SmorestApi):
         prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
         self.spec.components.header(
-            "CACHE_CONTROL",
+            "CacheControl",
             {
                 "description": "How long shared caches and browsers may reuse the answer.",
                 "schema": {"type": "string", "example": "public, max-age=60"},
+            },
+        )
+        self.spec.components.header(
+            "ETag",
+            {
+                "description": "A strong validator of this representation; send it back "
+                "in If-None-Match.",
+                "schema": {"type": "string", "example": EXAMPLE_ETAG},
+            },
+        )
+        self.spec.components.parameter(
+            "IfNoneMatch",
+            "header",
+            {
+                "name": "If-None-Match",
+                "description": "An ETag from an earlier answer: if the representation is "
+                "unchanged, the answer is 304 Not Modified with no body.",
+                "schema": {"type": "string"},
+                "example": EXAMPLE_ETAG,
             },
         )

@@ -24,3 +24,13 @@ class UpperCaseCountry(fields.String):
         if len(code) != 2 or not code.isascii() or not code.isalpha():
             raise ValidationError("Must be a two-letter ISO 3166-1 alpha-2 country code.")
         return code
+
+
+def slug_path_parameter(what: str, example: str) -> dict:
+    """OpenAPI documentation of the `{slug}` path segment of a detail route."""
+    return {
+        "in": "path",
+        "name": "slug",
+        "description": f"The {what}'s stable slug (lowercase letters, digits and hyphens).",
+        "example": example,
+    }

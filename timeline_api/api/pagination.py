@@ -36,7 +36,6 @@ class ListArgsSchema(Schema):
         metadata={"description": f"Page size, 1 to {MAX_PAGE_SIZE}.", "example": 20},
     )
     cursor = fields.String(
-        load_default=None,
         validate=validate.Length(max=1000),
         metadata={
             "description": "An opaque cursor from `next_cursor`/`prev_cursor` (or the Link "

@@ -10,6 +10,7 @@ from timeline_api.api.actors.schemas import (
     ActorQueryArgsSchema,
 )
 from timeline_api.api.events.representation import event_summaries, events_linked_by
+from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import (
     LINK_HEADER_DOC,
     SortKey,
@@ -44,7 +45,7 @@ def _actor_fields(actor: Actor, events: list) -> dict:
 @actors_blueprint.arguments(ActorQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
 @actors_blueprint.response(200, ActorPageSchema, headers={"Link": LINK_HEADER_DOC})
 @actors_blueprint.alt_response(400, response="BAD_REQUEST")
-def list_actors(limit: int, cursor: str | None, type: list[str], country: list[str]):
+def list_actors(limit: int, type: list[str], country: list[str], cursor: str | None = None):
     """List actors, by slug
 
     Filter by `type` and `country`; each actor lists the slugs of its events.
@@ -66,11 +67,14 @@ def list_actors(limit: int, cursor: str | None, type: list[str], country: list[s
     return page_body(page, items), {"Link": link_header(page)}
 
 
-@actors_blueprint.route("/<string:slug>")
+@actors_blueprint.route("/<string:slug>", parameters=[slug_path_parameter("actor", "wang-yi")])
 @actors_blueprint.response(200, ActorDetailSchema)
 @actors_blueprint.alt_response(404, response="NOT_FOUND")
 def get_actor(slug: str):
-    """Get one actor with the events that involve them"""
+    """Get one actor with the events that involve them
+
+    Each event summary lists its actors with their roles, this actor among them.
+    """
     actor = Actor.get_or_none(Actor.slug == slug)
     if actor is None:
         abort(404, message=f"No actor with slug {slug!r}.")

@@ -10,6 +10,7 @@ from timeline_api.api.events.schemas import (
     EventPageSchema,
     EventQueryArgsSchema,
 )
+from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
 from timeline_api.models import Event
 
@@ -35,12 +36,15 @@ def list_events(**params):
     """
     sort = SORT_KEYS[params["sort"]]
     page = paginate(
-        filter_events(params), sort, params["limit"], params["cursor"], key_of=event_sort_key
+        filter_events(params), sort, params["limit"], params.get("cursor"), key_of=event_sort_key
     )
     return page_body(page, event_summaries(page.items)), {"Link": link_header(page)}
 
 
-@events_blueprint.route("/<string:slug>")
+@events_blueprint.route(
+    "/<string:slug>",
+    parameters=[slug_path_parameter("event", "global-initiative-on-data-security-launch")],
+)
 @events_blueprint.response(200, EventDetailSchema)
 @events_blueprint.alt_response(404, response="NOT_FOUND")
 def get_event(slug: str):

@@ -25,7 +25,6 @@ class EventQueryArgsSchema(ListArgsSchema):
 
     from_ = PartialDateParam(
         data_key="from",
-        load_default=None,
         metadata={
             "description": "Only events whose date may fall on or after this date "
             "(YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its first day).",
@@ -33,7 +32,6 @@ class EventQueryArgsSchema(ListArgsSchema):
         },
     )
     to = PartialDateParam(
-        load_default=None,
         metadata={
             "description": "Only events whose date may fall on or before this date "
             "(YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its last day).",

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 
 from timeline_api.api.events.representation import event_summaries, events_linked_by
+from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import (
     LINK_HEADER_DOC,
     SortKey,
@@ -51,7 +52,7 @@ def _source_fields(source: Source, events: list) -> dict:
 @sources_blueprint.arguments(SourceQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
 @sources_blueprint.response(200, SourcePageSchema, headers={"Link": LINK_HEADER_DOC})
 @sources_blueprint.alt_response(400, response="BAD_REQUEST")
-def list_sources(limit: int, cursor: str | None):
+def list_sources(limit: int, cursor: str | None = None):
     """List sources, by slug
 
     Each source lists the slugs of the events that cite it.
@@ -68,11 +69,17 @@ def list_sources(limit: int, cursor: str | None):
     return page_body(page, items), {"Link": link_header(page)}
 
 
-@sources_blueprint.route("/<string:slug>")
+@sources_blueprint.route(
+    "/<string:slug>",
+    parameters=[slug_path_parameter("source", "voa-2020-09-china-data-security-initiative")],
+)
 @sources_blueprint.response(200, SourceDetailSchema)
 @sources_blueprint.alt_response(404, response="NOT_FOUND")
 def get_source(slug: str):
-    """Get one source with the events that cite it"""
+    """Get one source with the events that cite it
+
+    `events` holds the full summaries of the citing events, in date order.
+    """
     source = Source.get_or_none(Source.slug == slug)
     if source is None:
         abort(404, message=f"No source with slug {slug!r}.")

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 
 from timeline_api.api.events.representation import event_summaries, events_linked_by
+from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import (
     LINK_HEADER_DOC,
     SortKey,
@@ -38,8 +39,11 @@ def _tag_fields(tag: Tag, events: list) -> dict:
 @tags_blueprint.arguments(TagQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
 @tags_blueprint.response(200, TagPageSchema, headers={"Link": LINK_HEADER_DOC})
 @tags_blueprint.alt_response(400, response="BAD_REQUEST")
-def list_tags(limit: int, cursor: str | None):
-    """List tags with their event counts, by slug"""
+def list_tags(limit: int, cursor: str | None = None):
+    """List tags with their event counts, by slug
+
+    `event_count` equals the `total` of `GET /events?tag=<slug>`.
+    """
     page = paginate(Tag.select(), TAG_SORT, limit, cursor, key_of=lambda t: (t.slug,))
     events = events_linked_by(EventTag.tag, [tag.id for tag in page.items])
     items = [
@@ -49,11 +53,14 @@ def list_tags(limit: int, cursor: str | None):
     return page_body(page, items), {"Link": link_header(page)}
 
 
-@tags_blueprint.route("/<string:slug>")
+@tags_blueprint.route("/<string:slug>", parameters=[slug_path_parameter("tag", "surveillance")])
 @tags_blueprint.response(200, TagDetailSchema)
 @tags_blueprint.alt_response(404, response="NOT_FOUND")
 def get_tag(slug: str):
-    """Get one tag with its events"""
+    """Get one tag with its events
+
+    `events` holds the full summaries of the tagged events, in date order.
+    """
     tag = Tag.get_or_none(Tag.slug == slug)
     if tag is None:
         abort(404, message=f"No tag with slug {slug!r}.")

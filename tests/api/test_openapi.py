@@ -1,0 +1,84 @@
+"""The OpenAPI document: valid, complete, and identical to the committed copy."""
+
+import json
+
+import pytest
+from openapi_spec_validator import validate
+
+from tests.conftest import REPO_ROOT
+from timeline_api.openapi import build_openapi_document, render_openapi_document
+
+COMMITTED = REPO_ROOT / "openapi" / "openapi.json"
+
+
+@pytest.fixture(scope="module")
+def document() -> dict:
+    return build_openapi_document()
+
+
+def test_committed_document_matches_the_app(document):
+    assert COMMITTED.read_text(encoding="utf-8") == render_openapi_document(document), (
+        "openapi/openapi.json is out of date: run `make openapi` and commit it"
+    )
+
+
+def test_document_is_valid_openapi(document):
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+def test_served_document_is_the_generated_one(client, document):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.get_json() == json.loads(render_openapi_document(document))
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                yield path, method, operation, item.get("parameters", [])
+
+
+def test_every_operation_has_summary_and_description(document):
+    for path, method, operation, _ in operations(document):
+        assert operation.get("summary"), (method, path)
+        assert operation.get("description"), (method, path)
+
+
+def resolve(document, node):
+    if "$ref" in node:
+        kind, name = node["$ref"].split("/")[-2:]
+        return document["components"][kind][name]
+    return node
+
+
+def test_every_parameter_has_description_and_example(document):
+    for path, method, operation, shared in operations(document):
+        for parameter in [resolve(document, p) for p in operation.get("parameters", []) + shared]:
+            where = (method, path, parameter["name"])
+            assert parameter.get("description"), where
+            assert "example" in parameter or "example" in parameter.get("schema", {}), where
+
+
+def test_every_schema_and_property_is_described_with_an_example(document):
+    for name, schema in document["components"]["schemas"].items():
+        assert schema.get("description"), name
+        for prop_name, prop in schema.get("properties", {}).items():
+            assert prop.get("description"), (name, prop_name)
+            nested = "$ref" in prop or "$ref" in prop.get("items", {})
+            assert nested or "example" in prop, (name, prop_name)
+
+
+def test_errors_are_documented_as_problem_documents(document):
+    for name, response in document["components"]["responses"].items():
+        if name in ("NOT_MODIFIED",):
+            continue
+        assert list(response["content"]) == ["application/problem+json"], name
+
+
+def test_every_get_documents_conditional_requests(document):
+    for path, method, operation, _ in operations(document):
+        if method == "get":
+            assert "304" in operation["responses"], path
+            assert "ETag" in operation["responses"]["200"]["headers"], path
