@@ -4,6 +4,7 @@ import os
 from dataclasses import dataclass, field
 
 DEFAULT_DATABASE_URL = "sqlite:///var/timeline.sqlite3"
+SUPPORTED_DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
 
 
 def _split_list(value: str) -> list[str]:
@@ -25,6 +26,11 @@ class Config:
         environ = os.environ if environ is None else environ
         config = cls()
         config.DATABASE_URL = environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        if not config.DATABASE_URL.startswith(SUPPORTED_DATABASE_SCHEMES):
+            raise ValueError(
+                f"DATABASE_URL must start with one of {', '.join(SUPPORTED_DATABASE_SCHEMES)}, "
+                f"not {config.DATABASE_URL.split(':', 1)[0]!r}."
+            )
         if "CORS_ORIGINS" in environ:
             config.CORS_ORIGINS = _split_list(environ["CORS_ORIGINS"])
         if "CACHE_MAX_AGE" in environ:
