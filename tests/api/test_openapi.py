@@ -58,7 +58,8 @@ def test_every_parameter_has_description_and_example(document):
         for parameter in [resolve(document, p) for p in operation.get("parameters", []) + shared]:
             where = (method, path, parameter["name"])
             assert parameter.get("description"), where
-            assert "example" in parameter or "example" in parameter.get("schema", {}), where
+            examples = parameter.get("examples") or parameter.get("schema", {}).get("example")
+            assert "example" in parameter or examples is not None, where
 
 
 def test_every_schema_and_property_is_described_with_an_example(document):

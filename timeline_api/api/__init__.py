@@ -37,6 +37,12 @@ class ConditionalGetPlugin(BasePlugin):
             headers.setdefault("Cache-Control", "CacheControl")
 
 
+def parameter_examples(self, field, **kwargs) -> dict:
+    """Named `examples` on a parameter, from the field's `parameter_examples` metadata."""
+    examples = field.metadata.get("parameter_examples")
+    return {"examples": examples} if examples else {}
+
+
 class Api(SmorestApi):
     """flask-smorest's Api with problem+json errors documented as such."""
 
@@ -50,6 +56,10 @@ class Api(SmorestApi):
         from timeline_api.api.errors import register_error_handlers
 
         register_error_handlers(self._app)
+
+    def _init_spec(self, **kwargs):
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_parameter_attribute_function(parameter_examples)
 
     def _register_pagination_header(self):
         """Our lists use cursors and a Link header, not flask-smorest's X-Pagination."""

@@ -34,3 +34,19 @@ def slug_path_parameter(what: str, example: str) -> dict:
         "description": f"The {what}'s stable slug (lowercase letters, digits and hyphens).",
         "example": example,
     }
+
+
+def filter_examples(value, summary: str) -> dict:
+    """Examples for an optional filter, the first meaning "no filter".
+
+    Swagger UI fills "Try it out" with a parameter's first example; starting with an
+    empty one keeps the default request unfiltered while the document still shows how
+    the filter is used.
+    """
+    empty = [] if isinstance(value, list) else ""
+    return {
+        "parameter_examples": {
+            "all": {"summary": "No filter", "value": empty},
+            "example": {"summary": summary, "value": value},
+        }
+    }

@@ -40,7 +40,14 @@ class ListArgsSchema(Schema):
         metadata={
             "description": "An opaque cursor from `next_cursor`/`prev_cursor` (or the Link "
             "header) of a previous page. Omit it for the first page.",
-            "example": "WyJkYXRlIiwibmV4dCIsWyIyMDIwLTAzLTA1IiwidW5ocmMiXV0",
+            # An example cursor would only be rejected: cursors come from a previous page.
+            "parameter_examples": {
+                "first": {"summary": "First page", "value": ""},
+                "next": {
+                    "summary": "A cursor as found in next_cursor (opaque)",
+                    "value": "WyJkYXRlIiwibmV4dCIsWyIyMDIwLTAzLTA1IiwidW5ocmMiXV0",
+                },
+            },
         },
     )
 

@@ -3,7 +3,7 @@
 from marshmallow import RAISE, Schema, fields, validate
 
 from timeline_api.api.events.schemas import EventSummarySchema
-from timeline_api.api.fields import UpperCaseCountry
+from timeline_api.api.fields import UpperCaseCountry, filter_examples
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 from timeline_api.vocabulary import ACTOR_TYPES
 
@@ -20,7 +20,7 @@ class ActorQueryArgsSchema(ListArgsSchema):
             "description": "Only actors of this type (repeatable): "
             + ", ".join(sorted(ACTOR_TYPES))
             + ".",
-            "example": ["person"],
+            **filter_examples(["person"], "People"),
         },
     )
     country = fields.List(
@@ -28,7 +28,7 @@ class ActorQueryArgsSchema(ListArgsSchema):
         load_default=list,
         metadata={
             "description": "Only actors of this ISO 3166-1 alpha-2 country (repeatable).",
-            "example": ["CN"],
+            **filter_examples(["CN"], "Chinese actors"),
         },
     )
 

@@ -2,7 +2,7 @@
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from timeline_api.api.fields import PartialDateParam, UpperCaseCountry
+from timeline_api.api.fields import PartialDateParam, UpperCaseCountry, filter_examples
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 from timeline_api.vocabulary import (
     ACTOR_ROLES,
@@ -28,20 +28,23 @@ class EventQueryArgsSchema(ListArgsSchema):
         metadata={
             "description": "Only events whose date may fall on or after this date "
             "(YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its first day).",
-            "example": "2020-03",
+            **filter_examples("2020-03", "From March 2020"),
         },
     )
     to = PartialDateParam(
         metadata={
             "description": "Only events whose date may fall on or before this date "
             "(YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its last day).",
-            "example": "2020-12",
+            **filter_examples("2020-12", "Up to the end of 2020"),
         },
     )
     year = fields.List(
         fields.Integer(validate=validate.Range(min=1, max=9999)),
         load_default=list,
-        metadata={"description": "Only events in this year (repeatable).", "example": [2020]},
+        metadata={
+            "description": "Only events in this year (repeatable).",
+            **filter_examples([2020], "Events of 2020"),
+        },
     )
     type = fields.List(
         fields.String(validate=validate.OneOf(sorted(EVENT_TYPES))),
@@ -50,7 +53,7 @@ class EventQueryArgsSchema(ListArgsSchema):
             "description": "Only events of this type (repeatable): "
             + ", ".join(sorted(EVENT_TYPES))
             + ".",
-            "example": ["initiative"],
+            **filter_examples(["initiative"], "Initiatives"),
         },
     )
     tag = fields.List(
@@ -58,7 +61,7 @@ class EventQueryArgsSchema(ListArgsSchema):
         load_default=list,
         metadata={
             "description": "Only events with this tag slug (repeatable).",
-            "example": ["surveillance"],
+            **filter_examples(["surveillance"], "Tagged surveillance"),
         },
     )
     actor = fields.List(
@@ -66,7 +69,7 @@ class EventQueryArgsSchema(ListArgsSchema):
         load_default=list,
         metadata={
             "description": "Only events involving this actor slug (repeatable).",
-            "example": ["wang-yi"],
+            **filter_examples(["wang-yi"], "Involving Wang Yi"),
         },
     )
     country = fields.List(
@@ -74,7 +77,7 @@ class EventQueryArgsSchema(ListArgsSchema):
         load_default=list,
         metadata={
             "description": "Only events in this ISO 3166-1 alpha-2 country (repeatable).",
-            "example": ["CN"],
+            **filter_examples(["CN"], "In China"),
         },
     )
     source = fields.List(
@@ -82,7 +85,9 @@ class EventQueryArgsSchema(ListArgsSchema):
         load_default=list,
         metadata={
             "description": "Only events cited from this source slug (repeatable).",
-            "example": ["voa-2020-09-china-data-security-initiative"],
+            **filter_examples(
+                ["voa-2020-09-china-data-security-initiative"], "Cited from the VOA article"
+            ),
         },
     )
     sort = fields.String(
