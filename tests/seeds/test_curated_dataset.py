@@ -49,3 +49,42 @@ def test_loaded_timeline_runs_from_2019_to_2024(empty_db):
     dates = [event.date for event in Event.select().order_by(Event.date_start, Event.slug)]
     assert dates[0].startswith("2019")
     assert dates[-1].startswith("2024")
+
+
+def _break(path, change):
+    import yaml
+
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.update(date="2020-09"), "written to month precision"),
+        (lambda d: d.update(citations=[]), "at least one citation"),
+        (
+            lambda d: d["relations"].append({"type": "counters", "target": "gone"}),
+            "unknown event 'gone'",
+        ),
+        (
+            lambda d: d["actors"].append({"actor": "nobody", "role": "speaker"}),
+            "unknown actor 'nobody'",
+        ),
+        (
+            lambda d: d["citations"][0]["quotes"].append("China invented the internet."),
+            "not verbatim",
+        ),
+    ],
+)
+def test_check_seeds_catches_errors_in_a_broken_copy_of_the_dataset(tmp_path, change, expected):
+    import shutil
+
+    require(SHARED_ARTICLES.is_dir(), f"the source articles are not at {SHARED_ARTICLES}")
+    copy = tmp_path / "seeds"
+    shutil.copytree(REAL_SEEDS, copy)
+    target = copy / "events" / "global-initiative-on-data-security-launch.yaml"
+    _break(target, change)
+    problems = check_seeds(copy, SHARED_ARTICLES)
+    assert any(expected in p.reason and p.file.endswith(target.name) for p in problems), problems

@@ -19,3 +19,11 @@ def swagger_ui_asset(filename: str):
 @docs_assets_blueprint.route("/")
 def root():
     return redirect(url_for("api-docs.openapi_swagger_ui"))
+
+
+@docs_assets_blueprint.route("/favicon.ico")
+def favicon():
+    """Browsers ask for it on every page; answer with Swagger UI's icon instead of a 404."""
+    return send_from_directory(
+        SWAGGER_UI_DIST, "favicon-32x32.png", mimetype="image/png", max_age=86400
+    )
