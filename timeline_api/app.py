@@ -13,6 +13,7 @@ from timeline_api.api.events import events_blueprint
 from timeline_api.api.sources import sources_blueprint
 from timeline_api.api.tags import tags_blueprint
 from timeline_api.config import Config
+from timeline_api.demo import demo_blueprint
 from timeline_api.health import health_blueprint
 
 API_DESCRIPTION = (api_package.__doc__ or "").strip()
@@ -52,6 +53,7 @@ def create_app(config: Config | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets_blueprint)
+    app.register_blueprint(demo_blueprint)
     init_cors(app, config.CORS_ORIGINS)
     register_conditional_get(app)
     return app

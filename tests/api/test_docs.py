@@ -15,12 +15,6 @@ def test_swagger_ui_page_loads_only_local_assets(client):
     assert '"validatorUrl": null' in html
 
 
-def test_root_redirects_to_the_docs(client):
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/api/v1/docs")
-
-
 def test_favicon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response.mimetype == "image/png"

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import flask_swagger_ui
-from flask import Blueprint, redirect, send_from_directory, url_for
+from flask import Blueprint, send_from_directory
 
 SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 SWAGGER_UI_ASSETS_PATH = "/api/v1/docs/assets/"
@@ -14,11 +14,6 @@ docs_assets_blueprint = Blueprint("docs_assets", __name__)
 @docs_assets_blueprint.route(SWAGGER_UI_ASSETS_PATH + "<path:filename>")
 def swagger_ui_asset(filename: str):
     return send_from_directory(SWAGGER_UI_DIST, filename, max_age=86400)
-
-
-@docs_assets_blueprint.route("/")
-def root():
-    return redirect(url_for("api-docs.openapi_swagger_ui"))
 
 
 @docs_assets_blueprint.route("/favicon.ico")
