@@ -7,6 +7,7 @@ from peewee import Database, SqliteDatabase
 from playhouse.db_url import connect
 
 from timeline_api.models import ALL_MODELS, database
+from timeline_api.search import search_backend
 
 # WAL lets readers (the API workers) run while the seed loader writes; foreign keys
 # make ON DELETE CASCADE work; the busy timeout waits for a writer instead of failing.
@@ -29,6 +30,7 @@ def bind_database(url: str) -> Database:
     database.initialize(db)
     with db.connection_context():
         db.create_tables(ALL_MODELS, safe=True)
+        search_backend(db).create_schema(db)
     return db
 
 

@@ -29,6 +29,7 @@ from timeline_api.models import (
     Tag,
     database,
 )
+from timeline_api.search import search_backend
 from timeline_api.seeds.dataset import Dataset
 
 SOURCE_FIELDS = [
@@ -258,6 +259,10 @@ def write_dataset(dataset: Dataset) -> LoadReport:
             if stale:
                 model.delete().where(model.id.in_(stale)).execute()
                 report.deleted[kind] += len(stale)
+
+        search = search_backend(database.obj)
+        if report.changed or search.needs_rebuild(database.obj):
+            search.rebuild(database.obj)
 
         state = DatasetState.get_or_none(DatasetState.id == 1)
         if (

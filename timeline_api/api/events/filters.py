@@ -4,26 +4,62 @@ import datetime as dt
 import operator
 from functools import reduce
 
-from peewee import ModelSelect
+from flask_smorest import abort
+from peewee import SQL, ModelSelect
 
 from timeline_api.api.pagination import SortKey
-from timeline_api.models import Actor, Citation, Event, EventActor, EventTag, Source, Tag
+from timeline_api.models import Actor, Citation, Event, EventActor, EventTag, Source, Tag, database
+from timeline_api.search import SearchQuery, SearchSyntaxError, parse_search, search_backend
+
+MATCHES = "matches"  # alias of the search subquery joined to events
 
 SORT_KEYS = {
     "date": SortKey("date", (Event.date_start, Event.slug), (dt.date.fromisoformat, str)),
     "-date": SortKey(
         "-date", (Event.date_start, Event.slug), (dt.date.fromisoformat, str), descending=True
     ),
+    "relevance": SortKey("relevance", (SQL(f'"{MATCHES}"."score"'), Event.slug), (float, str)),
 }
 
 
-def event_sort_key(event: Event) -> tuple:
-    return (event.date_start, event.slug)
+def event_sort_key(sort: str):
+    """The function giving an event's position in `sort` order, for cursors."""
+    if sort == "relevance":
+        return lambda event: (event.score, event.slug)
+    return lambda event: (event.date_start, event.slug)
+
+
+def search_query(params: dict) -> SearchQuery | None:
+    """Parse `q` once; a syntax error is the client's to fix, so it is a 400."""
+    if not params.get("q"):
+        return None
+    try:
+        return parse_search(params["q"])
+    except SearchSyntaxError as error:
+        abort(
+            400,
+            message=f"Invalid search query: {error}",
+            invalid_params=[{"name": "q", "in": "query", "reason": str(error)}],
+        )
+
+
+def sort_order(params: dict) -> str:
+    """The requested sort, defaulting to relevance for searches and to date otherwise."""
+    return params.get("sort") or ("relevance" if params.get("q") else "date")
 
 
 def filter_events(params: dict) -> ModelSelect:
     """Events matching every given filter; values of one repeated filter are alternatives."""
     query = Event.select()
+    search = search_query(params)
+    if search is not None:
+        matches = search_backend(database.obj).matching(search).alias(MATCHES)
+        # objects(): put score and snippet on each Event rather than on a joined row.
+        query = (
+            query.select_extend(matches.c.score, matches.c.snippet)
+            .join(matches, on=(Event.id == matches.c.event_id))
+            .objects()
+        )
     if params.get("from_"):
         query = query.where(Event.date_end >= params["from_"].start)
     if params.get("to"):

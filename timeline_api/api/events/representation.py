@@ -16,6 +16,7 @@ from timeline_api.models import (
     Source,
     Tag,
 )
+from timeline_api.search import highlight_snippet
 from timeline_api.vocabulary import RELATION_INVERSES
 
 
@@ -90,6 +91,8 @@ def event_summaries(events: list[Event]) -> list[dict]:
             "tags": tags[event.id],
             "actors": actors[event.id],
             "sources": sources[event.id],
+            "score": getattr(event, "score", None),
+            "snippet": highlight_snippet(getattr(event, "snippet", None)),
         }
         for event in events
     ]

@@ -3,12 +3,15 @@
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 
-from timeline_api.api.events.filters import SORT_KEYS, event_sort_key, filter_events
+from timeline_api.api.events.facets import event_facets
+from timeline_api.api.events.filters import SORT_KEYS, event_sort_key, filter_events, sort_order
 from timeline_api.api.events.representation import event_detail, event_summaries
 from timeline_api.api.events.schemas import (
     EventDetailSchema,
+    EventFilterArgsSchema,
     EventPageSchema,
     EventQueryArgsSchema,
+    FacetsSchema,
 )
 from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
@@ -34,11 +37,31 @@ def list_events(**params):
     `year=2020`, an event dated only "2020-09" is included. Events of the same date are
     ordered by slug, so pages are stable.
     """
-    sort = SORT_KEYS[params["sort"]]
+    sort = sort_order(params)
     page = paginate(
-        filter_events(params), sort, params["limit"], params.get("cursor"), key_of=event_sort_key
+        filter_events(params),
+        SORT_KEYS[sort],
+        params["limit"],
+        params.get("cursor"),
+        key_of=event_sort_key(sort),
     )
     return page_body(page, event_summaries(page.items)), {"Link": link_header(page)}
+
+
+@events_blueprint.route("/facets")
+@events_blueprint.arguments(EventFilterArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.response(200, FacetsSchema)
+@events_blueprint.alt_response(400, response="BAD_REQUEST")
+def list_event_facets(**params):
+    """Count events by year, type, tag, actor and country for the current filters
+
+    Takes the same filters as the event list (including `q`) and answers, for each facet,
+    the values present in the filtered set with their counts, most frequent first: what a
+    UI needs to draw filter chips. Each count equals the `total` of the list filtered
+    further by that value. An event's year is the year of its date, whatever the precision.
+    """
+    filtered = filter_events(params)
+    return {"total": filtered.count(), "facets": event_facets(filtered)}
 
 
 @events_blueprint.route(

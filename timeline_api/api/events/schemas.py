@@ -14,15 +14,26 @@ from timeline_api.vocabulary import (
 )
 
 SLUG_EXAMPLE = "global-initiative-on-data-security-launch"
+MAX_SEARCH_LENGTH = 500
 
 
-class EventQueryArgsSchema(ListArgsSchema):
-    """Filters, sort and page for GET /events. Repeat a parameter to match any of its values."""
+class EventFilterArgsSchema(Schema):
+    """Filters shared by the event list, its facets and its exports."""
 
     class Meta:
         unknown = RAISE
-        description = "Query parameters of the event list."
+        description = "Filters of the event list."
 
+    q = fields.String(
+        validate=validate.Length(min=1, max=MAX_SEARCH_LENGTH),
+        metadata={
+            "description": "Full-text search over titles, summaries, quotes, actor and source "
+            'names: words (all must match), "quoted phrases", `OR` between alternatives, '
+            "`-word` to exclude, `word*` for a prefix. Results are ranked by relevance "
+            "unless `sort` says otherwise.",
+            **filter_examples("surveillance OR backdoors", "Either word"),
+        },
+    )
     from_ = PartialDateParam(
         data_key="from",
         metadata={
@@ -90,20 +101,43 @@ class EventQueryArgsSchema(ListArgsSchema):
             ),
         },
     )
-    sort = fields.String(
-        load_default="date",
-        validate=validate.OneOf(["date", "-date"]),
-        metadata={
-            "description": "`date` (oldest first) or `-date` (newest "
-            "first); ties are broken by slug.",
-            "example": "date",
-        },
-    )
 
     @validates_schema
     def _from_before_to(self, data, **kwargs):
         if data.get("from_") and data.get("to") and data["from_"].start > data["to"].end:
             raise ValidationError("Must not be before 'from'.", field_name="to")
+
+
+SORT_FIELD_DESCRIPTION = (
+    "`date` (oldest first), `-date` (newest first) or `relevance` (best match first; the "
+    "default when `q` is given, and only allowed with it). Ties are broken by slug."
+)
+
+
+class EventSortArgsSchema(EventFilterArgsSchema):
+    """Filters plus the sort order, for exports (which contain every matching event)."""
+
+    class Meta:
+        unknown = RAISE
+        description = "Filters and sort order of an event export."
+
+    sort = fields.String(
+        validate=validate.OneOf(["date", "-date", "relevance"]),
+        metadata={"description": SORT_FIELD_DESCRIPTION, "example": "date"},
+    )
+
+    @validates_schema
+    def _relevance_needs_q(self, data, **kwargs):
+        if data.get("sort") == "relevance" and not data.get("q"):
+            raise ValidationError("'relevance' needs a search query in 'q'.", field_name="sort")
+
+
+class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
+    """Filters, sort and page for GET /events. Repeat a parameter to match any of its values."""
+
+    class Meta:
+        unknown = RAISE
+        description = "Query parameters of the event list."
 
 
 class ActorRoleSchema(Schema):
@@ -212,6 +246,22 @@ class EventSummarySchema(Schema):
         metadata={
             "description": "Slugs of the sources that report this event.",
             "example": ["voa-2020-09-china-data-security-initiative"],
+        },
+    )
+    score = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Search relevance (lower is better, as the engine ranks it); null "
+            "without `q`.",
+            "example": -4.2,
+        },
+    )
+    snippet = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The best-matching passage, HTML-escaped, with matches wrapped in "
+            "<mark>; null without `q`.",
+            "example": "stand against <mark>backdoors</mark> in ICT products",
         },
     )
 
@@ -374,3 +424,38 @@ class EventDetailSchema(EventSummarySchema):
 
 
 __all__ = ["ACTOR_TYPES", "EventDetailSchema", "EventPageSchema", "EventQueryArgsSchema"]
+
+
+class FacetValueSchema(Schema):
+    class Meta:
+        description = "One value of a facet and how many events of the filtered set have it."
+
+    value = fields.Raw(
+        metadata={
+            "description": "The value to pass to the matching filter parameter (an integer "
+            "for `year`, a string otherwise).",
+            "example": "surveillance",
+        }
+    )
+    label = fields.String(
+        metadata={"description": "A human-readable label.", "example": "Surveillance"}
+    )
+    count = fields.Integer(metadata={"description": "How many events have it.", "example": 3})
+
+
+class FacetsSchema(Schema):
+    class Meta:
+        description = "Facet counts over the events matching the filters."
+
+    total = fields.Integer(
+        metadata={"description": "How many events match the filters.", "example": 8}
+    )
+    facets = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(FacetValueSchema)),
+        metadata={
+            "description": "For each facet (year, type, tag, actor, country), its values in "
+            "the filtered set, most frequent first.",
+            "example": {"type": [{"value": "statement", "label": "Statement", "count": 3}]},
+        },
+    )

@@ -1,0 +1,78 @@
+"""GET /api/v1/events/facets: counts agree with the filtered list."""
+
+import pytest
+
+
+def facets(client, query=""):
+    response = client.get(f"/api/v1/events/facets?{query}")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_facets_of_everything(client):
+    body = facets(client)
+    assert body["total"] == 6
+    assert body["facets"]["year"] == [
+        {"value": 2021, "label": "2021", "count": 5},
+        {"value": 2020, "label": "2020", "count": 1},
+    ]
+    assert {"value": "statement", "label": "Statement", "count": 4} in body["facets"]["type"]
+    assert {"value": "FR", "label": "France", "count": 4} in body["facets"]["country"]
+    # Alpha Ministry has two roles in two events: counted once per event.
+    assert {"value": "alpha-ministry", "label": "Alpha Ministry", "count": 2} in (
+        body["facets"]["actor"]
+    )
+    assert [v["value"] for v in body["facets"]["tag"]] == ["privacy", "surveillance"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "type=statement",
+        "q=plan",
+        "year=2021&tag=privacy",
+        "country=FR",
+        "q=plan%20OR%20forum&from=2021-06",
+    ],
+)
+def test_every_count_equals_the_total_of_the_list_filtered_by_it(client, query):
+    body = facets(client, query)
+    listed = client.get(f"/api/v1/events?{query}").get_json()
+    assert body["total"] == listed["total"]
+    parameter = {
+        "year": "year",
+        "type": "type",
+        "tag": "tag",
+        "actor": "actor",
+        "country": "country",
+    }
+    for name, values in body["facets"].items():
+        if f"{parameter[name]}=" in query:
+            continue  # repeating a filter widens it (OR), so it is not a narrowing
+        for value in values:
+            sep = "&" if query else ""
+            narrowed = client.get(
+                f"/api/v1/events?{query}{sep}{parameter[name]}={value['value']}"
+            ).get_json()
+            assert narrowed["total"] == value["count"], (name, value)
+
+
+def test_facets_sorted_by_count(client):
+    for values in facets(client)["facets"].values():
+        counts = [v["count"] for v in values]
+        assert counts == sorted(counts, reverse=True)
+
+
+def test_facets_reject_paging_parameters(client):
+    response = client.get("/api/v1/events/facets?limit=5")
+    assert response.status_code == 422
+
+
+def test_facets_search_errors_are_400(client):
+    assert client.get('/api/v1/events/facets?q="x').status_code == 400
+
+
+def test_empty_filter_gives_empty_facets(client):
+    body = facets(client, "year=1990")
+    assert body["total"] == 0 and all(v == [] for v in body["facets"].values())

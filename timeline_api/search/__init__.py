@@ -1,0 +1,35 @@
+"""Full-text search over events, behind one small interface per database engine.
+
+`parse_search` turns `q` into a SearchQuery; the backend for the bound database keeps
+the index (`create_schema`, `rebuild`) and answers `matching(query)` with rows of
+(event_id, score, snippet), where a lower score ranks higher.
+"""
+
+import html
+
+from peewee import Database, SqliteDatabase
+
+from timeline_api.search.query import SearchQuery, SearchSyntaxError, parse_search
+from timeline_api.search.sqlite import MARK_END, MARK_START, SqliteEventSearch
+
+__all__ = [
+    "SearchQuery",
+    "SearchSyntaxError",
+    "highlight_snippet",
+    "parse_search",
+    "search_backend",
+]
+
+
+def search_backend(db: Database) -> SqliteEventSearch:
+    """The search implementation for `db`'s engine."""
+    if isinstance(db, SqliteDatabase):
+        return SqliteEventSearch()
+    raise NotImplementedError(f"full-text search is not implemented for {type(db).__name__}")
+
+
+def highlight_snippet(raw: str | None) -> str | None:
+    """Escape a snippet for HTML and turn the engine's match markers into <mark> tags."""
+    if raw is None:
+        return None
+    return html.escape(raw).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")

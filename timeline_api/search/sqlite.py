@@ -1,0 +1,88 @@
+"""Full-text search on SQLite with FTS5: one row per event, ranked with bm25."""
+
+from peewee import SQL, Database, NodeList, Select
+
+from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote, Source
+from timeline_api.search.query import SearchQuery, Term
+
+TABLE = "event_search"
+COLUMNS = ("title", "summary", "quotes", "actors", "sources")
+# bm25 weights, in COLUMNS order: a hit in the title counts most, then actors and summary.
+WEIGHTS = (8.0, 3.0, 1.0, 4.0, 1.0)
+# Private-use markers survive FTS5's snippet() and are turned into <mark> after escaping.
+MARK_START, MARK_END = "\ue000", "\ue001"
+SNIPPET_TOKENS = 16
+
+
+def _fts5_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts5_term(term: Term) -> str:
+    # Every word is a quoted string, so nothing a user types is read as FTS5 syntax.
+    phrase = _fts5_string(" ".join(term.words))
+    return phrase + ("*" if term.prefix else "")
+
+
+def compile_fts5(query: SearchQuery) -> str:
+    """The FTS5 MATCH expression for a parsed query."""
+    groups = ["(" + " OR ".join(_fts5_term(term) for term in group) + ")" for group in query.groups]
+    expression = " AND ".join(groups)
+    for term in query.excluded:
+        expression += " NOT " + _fts5_term(term)
+    return expression
+
+
+class SqliteEventSearch:
+    """The FTS5 index and the query that searches it."""
+
+    def create_schema(self, db: Database) -> None:
+        db.execute_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+            + ", ".join(COLUMNS)
+            + ", tokenize = 'unicode61 remove_diacritics 2')"
+        )
+
+    def needs_rebuild(self, db: Database) -> bool:
+        (indexed,) = db.execute_sql(f"SELECT count(*) FROM {TABLE}").fetchone()
+        return indexed != Event.select().count()
+
+    def rebuild(self, db: Database) -> None:
+        """Re-index every event in one statement (inside the loader's transaction)."""
+        t = {
+            model: model._meta.table_name
+            for model in (Event, Quote, Citation, EventPoint, EventActor, Actor, Source)
+        }
+        db.execute_sql(f"DELETE FROM {TABLE}")
+        db.execute_sql(
+            f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
+            f"SELECT e.id, e.title, e.summary, "
+            f"coalesce((SELECT group_concat(q.text, ' ') FROM {t[Quote]} q "
+            f"  JOIN {t[Citation]} c ON q.citation_id = c.id WHERE c.event_id = e.id), '') "
+            f"|| ' ' || coalesce((SELECT group_concat(p.summary || ' ' || p.quote, ' ') "
+            f"  FROM {t[EventPoint]} p WHERE p.event_id = e.id), ''), "
+            f"coalesce((SELECT group_concat(a.name, ', ') FROM {t[Actor]} a WHERE a.id IN "
+            f"  (SELECT ea.actor_id FROM {t[EventActor]} ea WHERE ea.event_id = e.id)), ''), "
+            f"coalesce((SELECT group_concat(s.publisher || ': ' || s.headline, ' ') "
+            f"  FROM {t[Source]} s JOIN {t[Citation]} c ON c.source_id = s.id "
+            f"  WHERE c.event_id = e.id), '') "
+            f"FROM {t[Event]} e"
+        )
+
+    def matching(self, query: SearchQuery) -> Select:
+        """Rows (event_id, score, snippet) matching `query`; a lower score ranks higher."""
+        weights = ", ".join(str(weight) for weight in WEIGHTS)
+        return Select(
+            from_list=[SQL(TABLE)],
+            columns=[
+                SQL("rowid").alias("event_id"),
+                SQL(f"bm25({TABLE}, {weights})").alias("score"),
+                NodeList(
+                    (
+                        SQL(f"snippet({TABLE}, -1, "),
+                        NodeList((MARK_START, MARK_END, "…", SNIPPET_TOKENS), ", ", parens=False),
+                        SQL(")"),
+                    )
+                ).alias("snippet"),
+            ],
+        ).where(SQL(f"{TABLE} MATCH ?", [compile_fts5(query)]))
