@@ -1,45 +1,65 @@
 """Shared fixtures: a fresh SQLite database per test, loaded from small fixture seeds."""
 
-import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
+from tests.postgres_server import PostgresServer, find_server_binaries
+from tests.support import (  # noqa: F401  (re-exported for test modules)
+    FIXTURE_ARTICLES,
+    FIXTURE_SEEDS,
+    FIXTURES,
+    IN_CI,
+    REAL_SEEDS,
+    REPO_ROOT,
+    SHARED_ARTICLES,
+    free_port,
+    require,
+)
 from timeline_api.app import create_app
 from timeline_api.config import Config
-from timeline_api.database import bind_database
+from timeline_api.database import bind_database, release_database
 from timeline_api.models import database
 from timeline_api.seeds import load_seeds
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FIXTURE_SEEDS = FIXTURES / "seeds"
-FIXTURE_ARTICLES = FIXTURES / "articles"
-REAL_SEEDS = REPO_ROOT / "seeds"
-SHARED_ARTICLES = REPO_ROOT.parent / "shared" / "articles"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BACKENDS = ["sqlite", "postgresql"]
 
 
-def require(condition: bool, reason: str) -> None:
-    """Skip on a developer's machine that lacks a component; under CI, fail instead."""
-    if not condition:
-        if IN_CI:
-            pytest.fail(f"required under CI: {reason}")
-        pytest.skip(reason)
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL cluster for the whole run, on a loopback port."""
+    bin_dir = find_server_binaries()
+    require(bin_dir is not None, "no PostgreSQL server binaries (apt-get install postgresql)")
+    server = PostgresServer(bin_dir).start()
+    try:
+        yield server.create_database("timeline_test")
+    finally:
+        server.stop()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _reset_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE")
+        connection.execute("CREATE SCHEMA public")
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
+def sqlite_database_url(tmp_path: Path) -> str:
     # A file, not :memory:, because each request closes its connection.
     return f"sqlite:///{tmp_path / 'timeline.sqlite3'}"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path: Path) -> str:
+    """A fresh, empty database on each backend in turn: every test using it runs twice."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'timeline.sqlite3'}"
+    url = request.getfixturevalue("postgres_server")
+    _reset_postgres(url)
+    return url
 
 
 @pytest.fixture
@@ -56,6 +76,7 @@ def empty_db(database_url: str):
     yield db
     if not database.is_closed():
         database.close()
+    release_database()
 
 
 @pytest.fixture

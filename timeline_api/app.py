@@ -9,7 +9,8 @@ from timeline_api.api.actors import actors_blueprint
 from timeline_api.api.caching import register_conditional_get
 from timeline_api.api.cors import init_cors
 from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
-from timeline_api.api.events import events_blueprint
+from timeline_api.api.events import events_blueprint, exports_blueprint
+from timeline_api.api.request_limits import register_request_limits
 from timeline_api.api.sources import sources_blueprint
 from timeline_api.api.tags import tags_blueprint
 from timeline_api.config import Config
@@ -46,6 +47,7 @@ def create_app(config: Config | None = None) -> Flask:
     api = Api(app)
     for blueprint in (
         events_blueprint,
+        exports_blueprint,
         sources_blueprint,
         actors_blueprint,
         tags_blueprint,
@@ -56,4 +58,5 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(demo_blueprint)
     init_cors(app, config.CORS_ORIGINS)
     register_conditional_get(app)
+    register_request_limits(app)
     return app

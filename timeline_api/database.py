@@ -12,20 +12,46 @@ from timeline_api.search import search_backend
 # WAL lets readers (the API workers) run while the seed loader writes; foreign keys
 # make ON DELETE CASCADE work; the busy timeout waits for a writer instead of failing.
 SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+POSTGRES_POOL_SIZE = 8
+POSTGRES_CONNECT_TIMEOUT = 2  # seconds
+POSTGRES_STATEMENT_TIMEOUT_MS = 10_000
 
 
 def open_database(url: str) -> Database:
     """Return a peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected)."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith(("postgresql://", "postgres://")):
+        # A pool per worker process: connections are reused across requests instead of
+        # paying a TCP + auth handshake each time; bounded waits keep failures fast.
+        return connect(
+            "postgresql+pool://" + url.split("://", 1)[1],
+            max_connections=POSTGRES_POOL_SIZE,
+            stale_timeout=300,
+            timeout=5,
+            connect_timeout=POSTGRES_CONNECT_TIMEOUT,
+            options=f"-c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}",
+        )
     db = connect(url)
     if isinstance(db, SqliteDatabase):
         db._pragmas = list(SQLITE_PRAGMAS.items())
     return db
 
 
+def release_database() -> None:
+    """Close every connection of the bound database (all of a pool's, too)."""
+    previous = database.obj
+    if previous is None:
+        return
+    if hasattr(previous, "close_all"):
+        previous.close_all()
+    elif not previous.is_closed():
+        previous.close()
+
+
 def bind_database(url: str) -> Database:
     """Point the models at the database for `url` and make sure the schema exists."""
+    release_database()  # a rebound process must not keep the old pool's connections open
     db = open_database(url)
     database.initialize(db)
     with db.connection_context():

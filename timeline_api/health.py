@@ -3,7 +3,7 @@
 from flask import Response, jsonify
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from peewee import InterfaceError, OperationalError
+from peewee import DatabaseError, InterfaceError
 
 from timeline_api.api.errors import problem_response
 from timeline_api.models import DatasetState, database
@@ -68,7 +68,7 @@ def readyz():
     """
     try:
         state = DatasetState.get_or_none(DatasetState.id == 1)
-    except (OperationalError, InterfaceError) as error:
+    except (DatabaseError, InterfaceError) as error:
         return problem_response(
             503, f"The database is unreachable: {error}.", headers={"Retry-After": "5"}
         )

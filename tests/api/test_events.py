@@ -175,7 +175,7 @@ def test_detail_shows_outgoing_relation(client):
     ]
 
 
-@pytest.mark.parametrize("slug", ["nope", "ALPHA-PLAN", "alpha-plan%00", "%E2%80%8B", "a" * 500])
+@pytest.mark.parametrize("slug", ["nope", "ALPHA-PLAN", "%E2%80%8B", "a" * 500])
 def test_unknown_event_is_a_404_problem(client, slug):
     response = client.get(f"/api/v1/events/{slug}")
     assert response.status_code == 404

@@ -5,6 +5,7 @@ they check is what gunicorn, not Flask's test client, puts on the wire.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,12 +13,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_SEEDS, REPO_ROOT, free_port
+from tests.conftest import FIXTURE_SEEDS, REPO_ROOT, free_port, require
 
 STARTUP_TIMEOUT = 20.0
 SHUTDOWN_TIMEOUT = 10.0
@@ -120,3 +121,81 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield server
     finally:
         _stop(process)
+
+
+# The browser: Debian's Chromium driven by Playwright (never `playwright install`).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BROWSER_TIMEOUT_MS = 10_000
+
+
+# Module scope: Playwright's sync API allows one instance at a time, and a test module may
+# still define its own `browser`.
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """One Chromium per test module; each test gets a fresh context (cookies, cache) of it."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require(sync_playwright is not None, "the playwright package is not installed")
+    require(
+        CHROMIUM.exists() or shutil.which("chromium") is not None,
+        f"no Chromium at {CHROMIUM} (apt-get install chromium)",
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Recorder:
+    """What a page did: every request, the ones blocked for leaving the server, uncaught
+    script errors, and answers of 400 and up."""
+
+    requested: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def on_response(self, response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def page(browser, server: Server, recorder: Recorder) -> Iterator:
+    """A fresh page that records every request and is kept off the outside network."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
+    page.on("request", lambda request: recorder.requested.append(request.url))
+    page.on("pageerror", lambda error: recorder.page_errors.append(str(error)))
+    page.on("response", recorder.on_response)
+    local = server.base_url + "/"
+
+    def only_local(route) -> None:
+        # Never actually leave the machine; note what tried to.
+        if route.request.url.startswith(local):
+            route.continue_()
+        else:
+            recorder.blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    yield page
+    context.close()

@@ -7,8 +7,9 @@ the index (`create_schema`, `rebuild`) and answers `matching(query)` with rows o
 
 import html
 
-from peewee import Database, SqliteDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
+from timeline_api.search.postgres import PostgresEventSearch
 from timeline_api.search.query import SearchQuery, SearchSyntaxError, parse_search
 from timeline_api.search.sqlite import MARK_END, MARK_START, SqliteEventSearch
 
@@ -21,10 +22,12 @@ __all__ = [
 ]
 
 
-def search_backend(db: Database) -> SqliteEventSearch:
+def search_backend(db: Database) -> SqliteEventSearch | PostgresEventSearch:
     """The search implementation for `db`'s engine."""
     if isinstance(db, SqliteDatabase):
         return SqliteEventSearch()
+    if isinstance(db, PostgresqlDatabase):
+        return PostgresEventSearch()
     raise NotImplementedError(f"full-text search is not implemented for {type(db).__name__}")
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import reduce
 
-from peewee import Model
+from peewee import Model, PostgresqlDatabase
 
 from timeline_api.dates import parse_partial_date
 from timeline_api.models import (
@@ -60,6 +60,7 @@ EVENT_FIELDS = [
     "country",
 ]
 INSERT_BATCH = 500
+SEED_LOCK_ID = 7_202_009  # any constant shared by every process that loads seeds
 
 
 @dataclass
@@ -185,6 +186,9 @@ def write_dataset(dataset: Dataset) -> LoadReport:
     """Write a validated dataset in one transaction; a failure leaves the database as it was."""
     report = LoadReport(version=dataset_version(dataset), event_count=len(dataset.events))
     with database.atomic():
+        if isinstance(database.obj, PostgresqlDatabase):
+            # Replicas seeding at start-up take turns; the second then finds nothing to do.
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SEED_LOCK_ID,))
         source_ids, stale_sources = _sync_by_slug(
             Source, dataset.sources, SOURCE_FIELDS, report, "sources"
         )

@@ -1,3 +1,3 @@
-from timeline_api.api.events.resources import events_blueprint
+from timeline_api.api.events.resources import events_blueprint, exports_blueprint
 
-__all__ = ["events_blueprint"]
+__all__ = ["events_blueprint", "exports_blueprint"]

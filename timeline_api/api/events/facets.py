@@ -5,7 +5,7 @@ a UI can draw filter chips with counts that agree with the list.
 """
 
 from iso3166 import countries_by_alpha2
-from peewee import ModelSelect, fn
+from peewee import SQL, ModelSelect, fn
 
 from timeline_api.models import Actor, Event, EventActor, EventTag, Tag
 from timeline_api.vocabulary import EVENT_TYPES
@@ -53,7 +53,9 @@ def event_facets(filtered: ModelSelect) -> dict:
         "year": _sorted(
             [
                 {"value": int(value), "label": value, "count": n}
-                for value, n in years.group_by(year).tuples()
+                # Grouping by the output column: PostgreSQL binds SUBSTR's arguments as
+                # parameters, so a repeated SUBSTR(...) would not count as the same expression.
+                for value, n in years.group_by(SQL('"value"')).tuples()
             ]
         ),
         "type": _sorted(

@@ -3,6 +3,11 @@
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 
+from timeline_api.api.events.exports import (
+    export_documentation,
+    export_response,
+    negotiated_format,
+)
 from timeline_api.api.events.facets import event_facets
 from timeline_api.api.events.filters import SORT_KEYS, event_sort_key, filter_events, sort_order
 from timeline_api.api.events.representation import event_detail, event_summaries
@@ -11,10 +16,12 @@ from timeline_api.api.events.schemas import (
     EventFilterArgsSchema,
     EventPageSchema,
     EventQueryArgsSchema,
+    EventSortArgsSchema,
     FacetsSchema,
 )
 from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
+from timeline_api.exports import EXPORT_FORMATS
 from timeline_api.models import Event
 
 events_blueprint = Blueprint(
@@ -29,6 +36,8 @@ events_blueprint = Blueprint(
 @events_blueprint.arguments(EventQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
 @events_blueprint.response(200, EventPageSchema, headers={"Link": LINK_HEADER_DOC})
 @events_blueprint.alt_response(400, response="BAD_REQUEST")
+@events_blueprint.alt_response(406, response="NOT_ACCEPTABLE")
+@events_blueprint.doc(responses={200: {"content": export_documentation()}})
 def list_events(**params):
     """List events, filtered and sorted by date
 
@@ -37,6 +46,9 @@ def list_events(**params):
     `year=2020`, an event dated only "2020-09" is included. Events of the same date are
     ordered by slug, so pages are stable.
     """
+    export = negotiated_format(params.get("format"))
+    if export is not None:
+        return export_response(export, params)
     sort = sort_order(params)
     page = paginate(
         filter_events(params),
@@ -45,7 +57,11 @@ def list_events(**params):
         params.get("cursor"),
         key_of=event_sort_key(sort),
     )
-    return page_body(page, event_summaries(page.items)), {"Link": link_header(page)}
+    # Vary: the same URL answers CSV, iCalendar... to other Accept headers.
+    return page_body(page, event_summaries(page.items)), {
+        "Link": link_header(page),
+        "Vary": "Accept",
+    }
 
 
 @events_blueprint.route("/facets")
@@ -80,3 +96,49 @@ def get_event(slug: str):
     if event is None:
         abort(404, message=f"No event with slug {slug!r}.")
     return event_detail(event)
+
+
+exports_blueprint = Blueprint(
+    "exports",
+    __name__,
+    url_prefix="/api/v1",
+    description="The filtered timeline as TimelineJS, iCalendar, Atom, CSV or JSON-LD.",
+)
+
+
+@exports_blueprint.route(
+    "/events.<any({formats}):extension>".format(formats=", ".join(EXPORT_FORMATS)),
+    parameters=[
+        {
+            "in": "path",
+            "name": "extension",
+            "description": "The format: "
+            + "; ".join(
+                f"`{name}`: {export.description}" for name, export in EXPORT_FORMATS.items()
+            ),
+            "example": "csv",
+        }
+    ],
+)
+@exports_blueprint.arguments(EventSortArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@exports_blueprint.response(200, description="Every event matching the filters, in the format.")
+@exports_blueprint.alt_response(400, response="BAD_REQUEST")
+@exports_blueprint.doc(
+    responses={
+        200: {
+            "content": {
+                **export_documentation(),
+                "application/json": {"schema": {"type": "object"}},
+            }
+        }
+    }
+)
+def export_events(extension: str, **params):
+    """Export the filtered timeline in another format
+
+    Takes the same filters (and `q`, `sort`) as the event list and answers every matching
+    event, not a page. TimelineJS output (`events.timelinejs`) loads in Knight Lab's
+    TimelineJS as is; the iCalendar file spans the whole month or year of an event known
+    only to that precision.
+    """
+    return export_response(EXPORT_FORMATS[extension], params)

@@ -4,6 +4,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from timeline_api.api.fields import PartialDateParam, UpperCaseCountry, filter_examples
 from timeline_api.api.pagination import ListArgsSchema, page_schema
+from timeline_api.exports import EXPORT_FORMATS
 from timeline_api.vocabulary import (
     ACTOR_ROLES,
     ACTOR_TYPES,
@@ -138,6 +139,17 @@ class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
     class Meta:
         unknown = RAISE
         description = "Query parameters of the event list."
+
+    format = fields.String(
+        validate=validate.OneOf(["json", *EXPORT_FORMATS]),
+        metadata={
+            "description": "Answer in another format instead of the JSON page: "
+            + ", ".join(EXPORT_FORMATS)
+            + ". An export holds every matching event (`limit` and `cursor` apply to JSON "
+            "only). Same as `/api/v1/events.{format}` or an `Accept` header.",
+            **filter_examples("csv", "CSV"),
+        },
+    )
 
 
 class ActorRoleSchema(Schema):

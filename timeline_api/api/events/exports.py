@@ -1,0 +1,94 @@
+"""Serving the filtered timeline in other formats: the same query, another serializer.
+
+Three ways to ask, all answered by `export_response`: the path (`/api/v1/events.csv`),
+`format=` on the list, or an `Accept` header on the list. An export holds every event
+matching the filters (paging parameters apply to the JSON list only).
+"""
+
+import datetime as dt
+
+from flask import Response, request
+from flask_smorest import abort
+
+from timeline_api.api.events.filters import SORT_KEYS, filter_events, sort_order
+from timeline_api.api.events.representation import event_summaries, source_url
+from timeline_api.exports import EXPORT_FORMATS, ExportContext, ExportFormat
+from timeline_api.models import DatasetState, Source
+
+JSON = "application/json"
+EXPORT_TITLE = "Data-sovereignty timeline"
+
+
+def _media_type(export: ExportFormat) -> str:
+    return export.media_type.split(";")[0]
+
+
+def negotiated_format(requested: str | None) -> ExportFormat | None:
+    """The export asked for by `format=` or `Accept`; None means the JSON list (406: no fit)."""
+    if requested and requested != "json":
+        return EXPORT_FORMATS[requested]
+    if requested == "json" or not request.headers.get("Accept"):
+        return None
+    # JSON comes first, so "*/*" and browsers' Accept headers keep getting JSON; the
+    # TimelineJS format shares JSON's media type and is only reachable by name.
+    offers = [JSON] + [_media_type(e) for e in EXPORT_FORMATS.values() if _media_type(e) != JSON]
+    best = request.accept_mimetypes.best_match(offers)
+    if best is None:
+        abort(
+            406,
+            message="None of the Accept header's media types is served here. Available: "
+            + ", ".join(offers)
+            + " (or use format=).",
+        )
+    if best == JSON:
+        return None
+    return next(e for e in EXPORT_FORMATS.values() if _media_type(e) == best)
+
+
+def export_response(export: ExportFormat, params: dict) -> Response:
+    """Render every event matching `params` in `export`'s format."""
+    sort = sort_order(params)
+    query = filter_events(params).order_by(
+        *[
+            column.desc() if SORT_KEYS[sort].descending else column.asc()
+            for column in SORT_KEYS[sort].columns
+        ]
+    )
+    events = event_summaries(list(query))
+    cited = {slug for event in events for slug in event["sources"]}
+    sources = {
+        source.slug: {
+            "slug": source.slug,
+            "publisher": source.publisher,
+            "headline": source.headline,
+            "published": source.published,
+            "published_precision": source.published_precision,
+            "url": source.url,
+            "api_url": source_url(source.slug),
+        }
+        for source in Source.select().where(Source.slug.in_(cited or {""}))
+    }
+    state = DatasetState.get_or_none(DatasetState.id == 1)
+    context = ExportContext(
+        title=EXPORT_TITLE,
+        base_url=request.host_url.rstrip("/"),
+        self_url=request.url,
+        # The data's own timestamp, not the clock: the same data gives the same bytes.
+        updated=state.loaded_at if state else dt.datetime(1970, 1, 1),
+        sources=sources,
+    )
+    response = Response(export.render(events, context), content_type=export.media_type)
+    response.headers["Content-Disposition"] = f'inline; filename="events.{export.extension}"'
+    response.vary.add("Accept")
+    return response
+
+
+def export_documentation() -> dict:
+    """OpenAPI content entries for every export media type."""
+    return {
+        _media_type(export): {
+            "schema": {"type": "string", "description": export.description},
+        }
+        for export in EXPORT_FORMATS.values()
+        if _media_type(export) != JSON
+    }

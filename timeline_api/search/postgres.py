@@ -1,0 +1,106 @@
+"""Full-text search on PostgreSQL: a tsvector per event, ranked with ts_rank_cd.
+
+The 'simple' configuration (no stemming) and unaccent match what FTS5's unicode61
+tokenizer does on SQLite, so the same `q` finds the same events on both engines.
+"""
+
+from peewee import SQL, Database, Select
+
+from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote, Source
+from timeline_api.search.query import SearchQuery, Term
+from timeline_api.search.sqlite import MARK_END, MARK_START, SNIPPET_TOKENS
+
+TABLE = "event_search"
+# Weight classes A-D: title, then actors, then summary, then quotes and sources.
+DOCUMENT = (
+    "setweight(to_tsvector('simple', unaccent(title)), 'A') || "
+    "setweight(to_tsvector('simple', unaccent(actors)), 'B') || "
+    "setweight(to_tsvector('simple', unaccent(summary)), 'C') || "
+    "setweight(to_tsvector('simple', unaccent(quotes || ' ' || sources)), 'D')"
+)
+HEADLINE_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_TOKENS}, MinWords=8, "
+    "ShortWord=2, MaxFragments=1, FragmentDelimiter=…"
+)
+
+
+def _lexeme(word: str) -> str:
+    # Words hold only letters, digits and underscores; quoting keeps tsquery syntax out.
+    return "'" + word.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def _tsquery_term(term: Term) -> str:
+    lexemes = [_lexeme(word) for word in term.words]
+    if term.prefix:
+        lexemes[-1] += ":*"
+    return "(" + " <-> ".join(lexemes) + ")"
+
+
+def compile_tsquery(query: SearchQuery) -> str:
+    """The to_tsquery() text for a parsed query."""
+    groups = ["(" + " | ".join(_tsquery_term(t) for t in group) + ")" for group in query.groups]
+    return " & ".join(groups + ["!" + _tsquery_term(term) for term in query.excluded])
+
+
+class PostgresEventSearch:
+    """The tsvector index and the query that searches it."""
+
+    def create_schema(self, db: Database) -> None:
+        db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+        db.execute_sql(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+            f"event_id integer PRIMARY KEY REFERENCES {Event._meta.table_name}(id) "
+            "ON DELETE CASCADE, title text NOT NULL, summary text NOT NULL, "
+            "quotes text NOT NULL, actors text NOT NULL, sources text NOT NULL, "
+            "document tsvector NOT NULL)"
+        )
+        db.execute_sql(
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)"
+        )
+
+    def needs_rebuild(self, db: Database) -> bool:
+        (indexed,) = db.execute_sql(f"SELECT count(*) FROM {TABLE}").fetchone()
+        return indexed != Event.select().count()
+
+    def rebuild(self, db: Database) -> None:
+        """Re-index every event in one statement (inside the loader's transaction)."""
+        t = {
+            model: model._meta.table_name
+            for model in (Event, Quote, Citation, EventPoint, EventActor, Actor, Source)
+        }
+        db.execute_sql(f"DELETE FROM {TABLE}")
+        db.execute_sql(
+            f"INSERT INTO {TABLE} (event_id, title, summary, quotes, actors, sources, document) "
+            f"SELECT id, title, summary, quotes, actors, sources, {DOCUMENT} FROM ("
+            f"SELECT e.id, e.title, e.summary, "
+            f"coalesce((SELECT string_agg(q.text, ' ') FROM {t[Quote]} q "
+            f"  JOIN {t[Citation]} c ON q.citation_id = c.id WHERE c.event_id = e.id), '') "
+            f"|| ' ' || coalesce((SELECT string_agg(p.summary || ' ' || p.quote, ' ') "
+            f"  FROM {t[EventPoint]} p WHERE p.event_id = e.id), '') AS quotes, "
+            f"coalesce((SELECT string_agg(a.name, ', ') FROM {t[Actor]} a WHERE a.id IN "
+            f"  (SELECT ea.actor_id FROM {t[EventActor]} ea WHERE ea.event_id = e.id)), '') "
+            f"  AS actors, "
+            f"coalesce((SELECT string_agg(s.publisher || ': ' || s.headline, ' ') "
+            f"  FROM {t[Source]} s JOIN {t[Citation]} c ON c.source_id = s.id "
+            f"  WHERE c.event_id = e.id), '') AS sources "
+            f"FROM {t[Event]} e) AS texts"
+        )
+
+    def matching(self, query: SearchQuery) -> Select:
+        """Rows (event_id, score, snippet) matching `query`; a lower score ranks higher."""
+        text = compile_tsquery(query)
+        tsquery = "to_tsquery('simple', unaccent(%s))"
+        return Select(
+            from_list=[SQL(TABLE)],
+            columns=[
+                SQL("event_id").alias("event_id"),
+                # ts_rank_cd grows with relevance; negate it so both engines sort ascending.
+                # float8: a float4 would not equal its own value sent back in a cursor.
+                SQL(f"(-ts_rank_cd(document, {tsquery}))::float8", [text]).alias("score"),
+                SQL(
+                    f"ts_headline('simple', title || ' ' || summary || ' ' || quotes, "
+                    f"{tsquery}, %s)",
+                    [text, HEADLINE_OPTIONS],
+                ).alias("snippet"),
+            ],
+        ).where(SQL(f"document @@ {tsquery}", [text]))
