@@ -66,7 +66,7 @@ lock:
 	.lock-venv/bin/pip install --quiet ".[test]"
 	(echo "# Pinned runtime + test dependencies; regenerate with 'make lock'."; \
 	 .lock-venv/bin/pip freeze --exclude timeline-api) > requirements/dev.lock
-	rm -rf .lock-venv
+	rm -rf .lock-venv build
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache build *.egg-info

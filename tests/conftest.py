@@ -19,7 +19,7 @@ from tests.support import (  # noqa: F401  (re-exported for test modules)
 )
 from timeline_api.app import create_app
 from timeline_api.config import Config
-from timeline_api.database import bind_database, release_database
+from timeline_api.database import bind_database, migrate_database, release_database
 from timeline_api.models import database
 from timeline_api.seeds import load_seeds
 
@@ -73,6 +73,7 @@ def seeds_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def empty_db(database_url: str):
     db = bind_database(database_url)
+    migrate_database()
     yield db
     if not database.is_closed():
         database.close()

@@ -11,17 +11,27 @@ DEFAULT_SEEDS = "seeds"
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from timeline_api.database import bind_database
+    from timeline_api.database import bind_database, migrate_database
     from timeline_api.seeds import SeedError, load_seeds
 
     config = Config.from_env()
     bind_database(config.DATABASE_URL)
+    migrate_database()  # idempotent: seeding a fresh database just works
     try:
         report = load_seeds(args.seeds)
     except SeedError as error:
         print(f"Seeds not loaded; the database is unchanged.\n{error}", file=sys.stderr)
         return 1
     print(report.summary())
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from timeline_api.database import bind_database, migrate_database
+
+    bind_database(Config.from_env().DATABASE_URL)
+    applied = migrate_database()
+    print("Applied: " + ", ".join(applied) if applied else "The schema is up to date.")
     return 0
 
 
@@ -78,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         "gunicorn_args", nargs=argparse.REMAINDER, help="extra gunicorn options, passed through"
     )
     serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply pending schema migrations")
+    migrate.set_defaults(handler=_migrate)
 
     seed = commands.add_parser("seed", help="load the seeds into DATABASE_URL")
     seed.add_argument("seeds", nargs="?", default=DEFAULT_SEEDS, type=Path)

@@ -3,15 +3,18 @@
 from pathlib import Path
 
 from flask import Flask
-from peewee import Database, SqliteDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
+from playhouse.migrations import Runner
 
-from timeline_api.models import ALL_MODELS, database
+from timeline_api.models import database
 from timeline_api.search import search_backend
 
 # WAL lets readers (the API workers) run while the seed loader writes; foreign keys
 # make ON DELETE CASCADE work; the busy timeout waits for a writer instead of failing.
 SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_ID = 7_202_008
 POSTGRES_POOL_SIZE = 8
 POSTGRES_CONNECT_TIMEOUT = 2  # seconds
 POSTGRES_STATEMENT_TIMEOUT_MS = 10_000
@@ -54,10 +57,29 @@ def bind_database(url: str) -> Database:
     release_database()  # a rebound process must not keep the old pool's connections open
     db = open_database(url)
     database.initialize(db)
-    with db.connection_context():
-        db.create_tables(ALL_MODELS, safe=True)
-        search_backend(db).create_schema(db)
     return db
+
+
+def migrate_database() -> list[str]:
+    """Apply pending migrations to the bound database; safe to run from several replicas.
+
+    Returns the names of the migrations applied (none when the schema is up to date).
+    """
+    db = database.obj
+    with db.connection_context():
+        if isinstance(db, PostgresqlDatabase):
+            # One replica migrates; the others wait here, then find nothing left to do.
+            db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_ID,))
+            try:
+                applied = Runner(db, str(MIGRATIONS_DIR)).up()
+            finally:
+                db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_ID,))
+        else:
+            # SQLite: an IMMEDIATE transaction holds the write lock for the whole run.
+            with db.atomic("IMMEDIATE"):
+                applied = Runner(db, str(MIGRATIONS_DIR)).up()
+        search_backend(db).create_schema(db)
+    return applied
 
 
 def init_app(app: Flask) -> None:

@@ -110,9 +110,11 @@ def test_database_failure_is_a_503_problem(sqlite_database_url):
     from tests.conftest import FIXTURE_SEEDS
     from timeline_api.app import create_app
     from timeline_api.config import Config
+    from timeline_api.database import migrate_database
     from timeline_api.seeds import load_seeds
 
     app = create_app(Config(DATABASE_URL=sqlite_database_url))
+    migrate_database()
     load_seeds(FIXTURE_SEEDS)
     database.execute_sql("DROP TABLE event")  # what a deleted or foreign database file looks like
     response = app.test_client().get("/api/v1/events")

@@ -189,7 +189,8 @@ class QueryCounter(logging.Handler):
         self.count = 0
 
     def emit(self, record):
-        self.count += 1
+        if record.name == "peewee":  # SQL statements; not "peewee.pool" bookkeeping
+            self.count += 1
 
 
 def count_queries(client, url: str) -> int:

@@ -4,6 +4,8 @@ Like Datasette's facets: one grouped query per facet over the same filtered ids,
 a UI can draw filter chips with counts that agree with the list.
 """
 
+from collections.abc import Callable
+
 from iso3166 import countries_by_alpha2
 from peewee import SQL, ModelSelect, fn
 
@@ -26,27 +28,35 @@ def _country_label(code: str) -> str:
     return country.name if country else code
 
 
-def event_facets(filtered: ModelSelect) -> dict:
-    """Counts of each facet value among the events of `filtered` (any event query)."""
-    ids = filtered.select(Event.id)
+def event_facets(params: dict, filter_events: Callable[[dict], ModelSelect]) -> dict:
+    """Counts of each facet's values, each facet filtered by every filter but its own.
+
+    Leaving a facet's own filter out ("disjunctive faceting") keeps its other values
+    visible with their counts while some are selected, since repeating a filter widens it.
+    """
+
+    def ids_for(facet: str):
+        others = {key: value for key, value in params.items() if key != facet}
+        return filter_events(others).select(Event.id)
+
     count = fn.COUNT(Event.id.distinct())
     # A partial date never crosses a year, so its first four characters are its year.
     year = fn.SUBSTR(Event.date, 1, 4)
-    years = Event.select(year.alias("value"), count.alias("n")).where(Event.id.in_(ids))
-    types = Event.select(Event.event_type, count.alias("n")).where(Event.id.in_(ids))
+    years = Event.select(year.alias("value"), count.alias("n")).where(Event.id.in_(ids_for("year")))
+    types = Event.select(Event.event_type, count.alias("n")).where(Event.id.in_(ids_for("type")))
     countries = Event.select(Event.country, count.alias("n")).where(
-        Event.id.in_(ids) & Event.country.is_null(False)
+        Event.id.in_(ids_for("country")) & Event.country.is_null(False)
     )
     tags = (
         Tag.select(Tag.slug, Tag.name, fn.COUNT(EventTag.event.distinct()).alias("n"))
         .join(EventTag)
-        .where(EventTag.event.in_(ids))
+        .where(EventTag.event.in_(ids_for("tag")))
         .group_by(Tag.id, Tag.slug, Tag.name)
     )
     actors = (
         Actor.select(Actor.slug, Actor.name, fn.COUNT(EventActor.event.distinct()).alias("n"))
         .join(EventActor)
-        .where(EventActor.event.in_(ids))
+        .where(EventActor.event.in_(ids_for("actor")))
         .group_by(Actor.id, Actor.slug, Actor.name)
     )
     return {

@@ -72,12 +72,16 @@ def list_event_facets(**params):
     """Count events by year, type, tag, actor and country for the current filters
 
     Takes the same filters as the event list (including `q`) and answers, for each facet,
-    the values present in the filtered set with their counts, most frequent first: what a
-    UI needs to draw filter chips. Each count equals the `total` of the list filtered
-    further by that value. An event's year is the year of its date, whatever the precision.
+    its values with their counts, most frequent first: what a UI needs to draw filter
+    chips. Each facet is counted under every filter except its own, so while `tag=privacy`
+    is selected the other tags still show how many events they have: a value's count is the
+    `total` of the list with that facet's filter set to that value alone. `total` here is
+    the list's total under all the filters. An event's year is the year of its date.
     """
-    filtered = filter_events(params)
-    return {"total": filtered.count(), "facets": event_facets(filtered)}
+    return {
+        "total": filter_events(params).count(),
+        "facets": event_facets(params, filter_events),
+    }
 
 
 @events_blueprint.route(
