@@ -1,10 +1,12 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
+import datetime as dt
+
 from flask import Response, jsonify
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from peewee import DatabaseError, InterfaceError
 
+from timeline_api.api import Blueprint
 from timeline_api.api.errors import problem_response
 from timeline_api.models import DatasetState, database
 
@@ -87,7 +89,7 @@ def readyz():
                 "status": "ready",
                 "events": state.event_count,
                 "data_version": state.version,
-                "loaded_at": state.loaded_at.isoformat(),
+                "loaded_at": state.loaded_at.replace(tzinfo=dt.UTC).isoformat(),
             }
         )
     )

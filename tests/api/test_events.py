@@ -128,12 +128,18 @@ def test_limit_equal_to_total_has_no_next_page(client):
 
 
 @pytest.mark.parametrize(
-    "cursor", ["garbage", "!!!", "W10", "WyJkYXRlIiwibmV4dCIsWyJub3QtYS1kYXRlIiwieCJdXQ", "x" * 999]
+    "cursor", ["garbage", "W10", "WyJkYXRlIiwibmV4dCIsWyJub3QtYS1kYXRlIiwieCJdXQ", "x" * 999]
 )
 def test_bad_cursor_is_a_400_problem(client, cursor):
     response = client.get(f"/api/v1/events?cursor={cursor}")
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
+    assert response.get_json()["invalid_params"][0]["name"] == "cursor"
+
+
+def test_cursor_with_characters_no_cursor_has_is_a_422(client):
+    response = client.get("/api/v1/events?cursor=!!!")
+    assert response.status_code == 422
     assert response.get_json()["invalid_params"][0]["name"] == "cursor"
 
 

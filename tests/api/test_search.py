@@ -95,10 +95,10 @@ def test_engine_syntax_is_not_interpreted(client, q):
     assert response.status_code == 200
 
 
-def test_relevance_sort_needs_q(client):
-    response = client.get("/api/v1/events?sort=relevance")
-    assert response.status_code == 422
-    assert response.get_json()["invalid_params"][0]["name"] == "sort"
+def test_relevance_without_q_is_date_order(client):
+    from tests.api.test_events import slugs
+
+    assert slugs(client.get("/api/v1/events?sort=relevance")) == ASCENDING
 
 
 def test_too_long_query_is_422(client):

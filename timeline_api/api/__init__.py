@@ -12,7 +12,10 @@ import http
 
 from apispec import BasePlugin
 from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import MultiDict
 
 from timeline_api.api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
 
@@ -102,3 +105,17 @@ class Api(SmorestApi):
                 "example": EXAMPLE_ETAG,
             },
         )
+
+
+class QueryParser(FlaskParser):
+    """Reads an empty query parameter (`?from=`, as HTML forms send) as an absent one."""
+
+    def load_querystring(self, req, schema):
+        present = MultiDict((k, v) for k, v in req.args.items(multi=True) if v != "")
+        return self._makeproxy(present, schema)
+
+
+class Blueprint(SmorestBlueprint):
+    """flask-smorest's Blueprint with our query-string parsing; every resource uses it."""
+
+    ARGUMENTS_PARSER = QueryParser()

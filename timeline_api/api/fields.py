@@ -1,12 +1,48 @@
 """Query-parameter fields shared by several resources."""
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from timeline_api.dates import PartialDate, parse_partial_date
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Query parameters may be empty: an empty parameter counts as absent (see QueryParser).
+SLUG_FILTER_PATTERN = r"^([a-z0-9]+(-[a-z0-9]+)*)?$"
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+class _PartialDatePattern(validate.Regexp):
+    """Documents the form as a pattern in OpenAPI; the calendar is checked on load."""
+
+    def __init__(self):
+        super().__init__(
+            # Empty is allowed: an empty parameter counts as absent (see QueryParser).
+            r"^([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$",
+            error="Must be a date of the form YYYY, YYYY-MM or YYYY-MM-DD.",
+        )
+
+    def __call__(self, value: PartialDate) -> PartialDate:
+        super().__call__(value.text)
+        return value
+
+
+def slug_filter(**kwargs) -> fields.String:
+    """A filter by slug: lowercase letters, digits and hyphens, as slugs are."""
+    return fields.String(
+        validate=[
+            validate.Length(max=80),
+            validate.Regexp(
+                SLUG_FILTER_PATTERN, error="Must be a slug (lowercase letters, digits, -)."
+            ),
+        ],
+        **kwargs,
+    )
 
 
 class PartialDateParam(fields.String):
     """A "YYYY", "YYYY-MM" or "YYYY-MM-DD" parameter, loaded as a PartialDate."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=_PartialDatePattern(), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> PartialDate:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -18,6 +54,14 @@ class PartialDateParam(fields.String):
 
 class UpperCaseCountry(fields.String):
     """An ISO 3166-1 alpha-2 code, accepted in either case."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            validate=validate.Regexp(
+                r"^([A-Za-z]{2})?$", error="Must be a two-letter ISO 3166-1 alpha-2 country code."
+            ),
+            **kwargs,
+        )
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         code = super()._deserialize(value, attr, data, **kwargs).upper()
@@ -33,6 +77,7 @@ def slug_path_parameter(what: str, example: str) -> dict:
         "name": "slug",
         "description": f"The {what}'s stable slug (lowercase letters, digits and hyphens).",
         "example": example,
+        "schema": {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 80},
     }
 
 

@@ -36,10 +36,14 @@ class ListArgsSchema(Schema):
         metadata={"description": f"Page size, 1 to {MAX_PAGE_SIZE}.", "example": 20},
     )
     cursor = fields.String(
-        validate=validate.Length(max=1000),
+        validate=[
+            validate.Length(max=1000),
+            validate.Regexp(r"^[A-Za-z0-9_-]*$", error="Not a cursor issued by this API."),
+        ],
         metadata={
             "description": "An opaque cursor from `next_cursor`/`prev_cursor` (or the Link "
-            "header) of a previous page. Omit it for the first page.",
+            "header) of a previous page. Omit it (or leave it empty) for the first page. A "
+            "cursor this API did not issue, or issued for another sort, is a 400.",
             # An example cursor would only be rejected: cursors come from a previous page.
             "parameter_examples": {
                 "first": {"summary": "First page", "value": ""},

@@ -1,9 +1,10 @@
 """GET /actors and GET /actors/{slug}."""
 
 from flask import url_for
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import RAISE
 
+from timeline_api.api import Blueprint
 from timeline_api.api.actors.schemas import (
     ActorDetailSchema,
     ActorPageSchema,

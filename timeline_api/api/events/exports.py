@@ -87,7 +87,11 @@ def export_documentation() -> dict:
     """OpenAPI content entries for every export media type."""
     return {
         _media_type(export): {
-            "schema": {"type": "string", "description": export.description},
+            "schema": {
+                # JSON-LD is a JSON document; the others are text.
+                "type": "object" if _media_type(export).endswith("json") else "string",
+                "description": export.description,
+            },
         }
         for export in EXPORT_FORMATS.values()
         if _media_type(export) != JSON

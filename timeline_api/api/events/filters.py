@@ -44,8 +44,9 @@ def search_query(params: dict) -> SearchQuery | None:
 
 
 def sort_order(params: dict) -> str:
-    """The requested sort, defaulting to relevance for searches and to date otherwise."""
-    return params.get("sort") or ("relevance" if params.get("q") else "date")
+    """The requested sort; relevance is the default for searches and means date without one."""
+    sort = params.get("sort") or ("relevance" if params.get("q") else "date")
+    return "date" if sort == "relevance" and not params.get("q") else sort
 
 
 def filter_events(params: dict) -> ModelSelect:

@@ -1,8 +1,9 @@
 """GET /events and GET /events/{slug}."""
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import RAISE
 
+from timeline_api.api import Blueprint
 from timeline_api.api.events.exports import (
     export_documentation,
     export_response,

@@ -2,7 +2,13 @@
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from timeline_api.api.fields import PartialDateParam, UpperCaseCountry, filter_examples
+from timeline_api.api.fields import (
+    NO_NUL_PATTERN,
+    PartialDateParam,
+    UpperCaseCountry,
+    filter_examples,
+    slug_filter,
+)
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 from timeline_api.exports import EXPORT_FORMATS
 from timeline_api.vocabulary import (
@@ -26,7 +32,10 @@ class EventFilterArgsSchema(Schema):
         description = "Filters of the event list."
 
     q = fields.String(
-        validate=validate.Length(min=1, max=MAX_SEARCH_LENGTH),
+        validate=[
+            validate.Length(max=MAX_SEARCH_LENGTH),
+            validate.Regexp(NO_NUL_PATTERN, error="Must not contain NUL characters."),
+        ],
         metadata={
             "description": "Full-text search over titles, summaries, quotes, actor and source "
             'names: words (all must match), "quoted phrases", `OR` between alternatives, '
@@ -69,7 +78,7 @@ class EventFilterArgsSchema(Schema):
         },
     )
     tag = fields.List(
-        fields.String(validate=validate.Length(max=80)),
+        slug_filter(),
         load_default=list,
         metadata={
             "description": "Only events with this tag slug (repeatable).",
@@ -77,7 +86,7 @@ class EventFilterArgsSchema(Schema):
         },
     )
     actor = fields.List(
-        fields.String(validate=validate.Length(max=80)),
+        slug_filter(),
         load_default=list,
         metadata={
             "description": "Only events involving this actor slug (repeatable).",
@@ -93,7 +102,7 @@ class EventFilterArgsSchema(Schema):
         },
     )
     source = fields.List(
-        fields.String(validate=validate.Length(max=80)),
+        slug_filter(),
         load_default=list,
         metadata={
             "description": "Only events cited from this source slug (repeatable).",
@@ -111,7 +120,7 @@ class EventFilterArgsSchema(Schema):
 
 SORT_FIELD_DESCRIPTION = (
     "`date` (oldest first), `-date` (newest first) or `relevance` (best match first; the "
-    "default when `q` is given, and only allowed with it). Ties are broken by slug."
+    "default when `q` is given, and the same as `date` without `q`). Ties are broken by slug."
 )
 
 
@@ -126,11 +135,6 @@ class EventSortArgsSchema(EventFilterArgsSchema):
         validate=validate.OneOf(["date", "-date", "relevance"]),
         metadata={"description": SORT_FIELD_DESCRIPTION, "example": "date"},
     )
-
-    @validates_schema
-    def _relevance_needs_q(self, data, **kwargs):
-        if data.get("sort") == "relevance" and not data.get("q"):
-            raise ValidationError("'relevance' needs a search query in 'q'.", field_name="sort")
 
 
 class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):

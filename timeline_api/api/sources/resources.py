@@ -1,9 +1,10 @@
 """GET /sources and GET /sources/{slug}."""
 
 from flask import url_for
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import RAISE
 
+from timeline_api.api import Blueprint
 from timeline_api.api.events.representation import event_summaries, events_linked_by
 from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import (
