@@ -11,11 +11,13 @@ from timeline_api.api.cors import init_cors
 from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
 from timeline_api.api.events import events_blueprint, exports_blueprint
 from timeline_api.api.request_limits import register_request_limits
+from timeline_api.api.security_headers import register_security_headers
 from timeline_api.api.sources import sources_blueprint
 from timeline_api.api.tags import tags_blueprint
 from timeline_api.config import Config
 from timeline_api.demo import demo_blueprint
 from timeline_api.health import health_blueprint
+from timeline_api.observability import init_observability
 
 API_DESCRIPTION = (api_package.__doc__ or "").strip()
 
@@ -43,6 +45,7 @@ def create_app(config: Config | None = None) -> Flask:
         },
     )
     app.json.sort_keys = False  # keep fields in the documented order
+    init_observability(app)  # first, so its after_request hook runs last
     database.init_app(app)
     api = Api(app)
     for blueprint in (
@@ -59,4 +62,5 @@ def create_app(config: Config | None = None) -> Flask:
     init_cors(app, config.CORS_ORIGINS)
     register_conditional_get(app)
     register_request_limits(app)
+    register_security_headers(app)
     return app

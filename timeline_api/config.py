@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 DEFAULT_DATABASE_URL = "sqlite:///var/timeline.sqlite3"
 SUPPORTED_DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("json", "text")
 
 
 def _split_list(value: str) -> list[str]:
@@ -18,6 +20,8 @@ class Config:
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     CORS_ORIGINS: list[str] = field(default_factory=lambda: ["*"])
     CACHE_MAX_AGE: int = 60
+    LOG_LEVEL: str = "INFO"
+    LOG_FORMAT: str = "json"  # one JSON object per line for log collectors; "text" for humans
     TESTING: bool = False
 
     @classmethod
@@ -43,4 +47,17 @@ class Config:
                 ) from None
             if config.CACHE_MAX_AGE < 0:
                 raise ValueError("CACHE_MAX_AGE must not be negative.")
+        config.LOG_LEVEL = _choice(environ, "LOG_LEVEL", config.LOG_LEVEL, LOG_LEVELS)
+        config.LOG_FORMAT = _choice(environ, "LOG_FORMAT", config.LOG_FORMAT, LOG_FORMATS)
         return config
+
+
+def _choice(environ, name: str, default: str, choices: tuple[str, ...]) -> str:
+    """The one of `choices` that `environ[name]` names (any case); `default` when unset or empty."""
+    value = (environ.get(name) or "").strip()
+    if not value:
+        return default
+    for choice in choices:
+        if value.lower() == choice.lower():
+            return choice
+    raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}.")

@@ -1,16 +1,66 @@
 """gunicorn settings for `timeline-api serve` (environment variables override)."""
 
+import glob
 import multiprocessing
 import os
+import shutil
+import tempfile
 
-workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
-keepalive = 5
-accesslog = "-"
+from timeline_api import gunicorn_errors
+
+# gunicorn's own rejections (request line or headers over the limits below, malformed HTTP)
+# are answered as problem documents like every other error, not as HTML pages.
+gunicorn_errors.install()
+
+# Workers share their Prometheus samples through files in this folder. It must be in the
+# environment before a worker imports prometheus_client, which happens after the fork (no
+# preload_app): gunicorn reads this module first, in the master.
+MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+_metrics_dir_is_ours = not os.environ.get(MULTIPROCESS_DIR_VARIABLE)
+if _metrics_dir_is_ours:
+    os.environ[MULTIPROCESS_DIR_VARIABLE] = tempfile.mkdtemp(prefix="timeline-api-metrics-")
+
+
+def _int_from_env(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}.") from None
+
+
+workers = _int_from_env("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2))
+threads = _int_from_env("GUNICORN_THREADS", 1)
+timeout = _int_from_env("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int_from_env("GUNICORN_GRACEFUL_TIMEOUT", 20)
+keepalive = _int_from_env("GUNICORN_KEEPALIVE", 5)
+# The app writes one JSON access line per request (timeline_api/observability): gunicorn's
+# own access log would say it twice. Its error log (start-up, worker deaths) stays on stderr.
+accesslog = None
 errorlog = "-"
-# Longer request lines are refused by gunicorn with its own page; keep it generous.
+loglevel = (os.environ.get("LOG_LEVEL") or "info").lower()
+# Longer request lines get a 414 problem and larger header sections a 431 (gunicorn_errors).
 limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
 # gunicorn 27 opens a control socket in the home folder by default; a web server needs none.
 control_socket_disable = True
+
+
+def on_starting(server) -> None:
+    """Start from zero: samples left by an earlier run in a reused folder would be summed in."""
+    for stale in glob.glob(os.path.join(os.environ[MULTIPROCESS_DIR_VARIABLE], "*.db")):
+        os.remove(stale)
+
+
+def child_exit(server, worker) -> None:
+    """Let prometheus_client drop the live gauges of a worker that is gone."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    """Remove the metrics folder this module made (never one the operator chose)."""
+    if _metrics_dir_is_ours:
+        shutil.rmtree(os.environ[MULTIPROCESS_DIR_VARIABLE], ignore_errors=True)

@@ -24,7 +24,16 @@ STARTUP_TIMEOUT = 20.0
 SHUTDOWN_TIMEOUT = 10.0
 WORKERS = 2
 # Settings a developer's shell might carry that would change what the tests see.
-SCRUBBED_ENV = ("CORS_ORIGINS", "CACHE_MAX_AGE", "GUNICORN_CMD_ARGS", "PYTHONSTARTUP")
+SCRUBBED_ENV = (
+    "CORS_ORIGINS",
+    "CACHE_MAX_AGE",
+    "GUNICORN_CMD_ARGS",
+    "PYTHONSTARTUP",
+    "GUNICORN_THREADS",  # test_metrics relies on sync workers (one request at a time)
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "PROMETHEUS_MULTIPROC_DIR",  # gunicorn_conf.py then makes a fresh one for this server
+)
 
 # Never route loopback requests through a proxy from the environment.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -32,18 +41,27 @@ OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 @dataclass(frozen=True)
 class Server:
-    """A running server: where to reach it, its master process and its log."""
+    """A running server: where to reach it, its master process and its logs."""
 
     base_url: str
     port: int
     pid: int
-    log: Path
+    log: Path  # stdout: the app's log lines (JSON)
+    error_log: Path  # stderr: gunicorn's own log (start-up, workers)
 
     def url(self, path: str) -> str:
         return self.base_url + path
 
+    def log_lines(self) -> list[str]:
+        """The app's log lines so far."""
+        return self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+
     def log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+        """Both logs, for failure messages."""
+        return "".join(
+            path.read_text(encoding="utf-8", errors="replace")
+            for path in (self.error_log, self.log)
+        )
 
 
 def _server_env(database_url: str, port: int) -> dict[str, str]:
@@ -96,18 +114,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     assert seeded.returncode == 0, f"seeding failed:\n{seeded.stdout}\n{seeded.stderr}"
 
-    log = workdir / "server.log"
-    with log.open("wb") as log_file:
+    log, error_log = workdir / "server.log", workdir / "server-errors.log"
+    with log.open("wb") as log_file, error_log.open("wb") as error_log_file:
         process = subprocess.Popen(
             [*cli, "serve"],
             env=env,
             cwd=REPO_ROOT,
             stdin=subprocess.DEVNULL,
             stdout=log_file,
-            stderr=subprocess.STDOUT,
+            stderr=error_log_file,
             start_new_session=True,  # a process group of its own, to clean up after
         )
-    server = Server(f"http://127.0.0.1:{port}", port, process.pid, log)
+    server = Server(f"http://127.0.0.1:{port}", port, process.pid, log, error_log)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not _answers(server.url("/healthz")):

@@ -212,3 +212,43 @@ def test_long_query_string_never_html_or_5xx(server: Server, query: str):
     else:
         assert answer.media_type == "application/json"
         assert "items" in answer.json()
+
+
+def test_over_long_request_line_is_a_414_problem(server):
+    """gunicorn refuses it before the app runs; it must still answer JSON, not HTML."""
+    status, headers, body = _raw_request(server, "GET /api/v1/events?q=" + "a" * 9000)
+    assert status == 414
+    assert headers["content-type"] == "application/problem+json"
+    assert json.loads(body)["status"] == 414
+
+
+def test_over_large_header_is_a_431_problem(server):
+    status, headers, _ = _raw_request(
+        server, "GET /api/v1/events", extra_headers=["X-Big: " + "b" * 9000]
+    )
+    assert status == 431
+    assert headers["content-type"] == "application/problem+json"
+
+
+def test_malformed_request_line_is_a_400_problem(server):
+    status, headers, _ = _raw_request(server, "GET /api/v1/events HTTP/9.9 junk")
+    assert status == 400
+    assert headers["content-type"] == "application/problem+json"
+
+
+def _raw_request(server, request_line, extra_headers=()):
+    """Send bytes a well-behaved client library would refuse to send."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        if not request_line.endswith(("HTTP/1.1", "junk")):
+            request_line += " HTTP/1.1"
+        lines = [request_line, "Host: 127.0.0.1", *extra_headers, "Connection: close", "", ""]
+        sock.sendall("\r\n".join(lines).encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, v in (h.split(":", 1) for h in header_lines)}
+    return int(status_line.split()[1]), headers, body

@@ -10,6 +10,7 @@ Browsers on any origin may read the API (CORS; origins are configurable).
 
 import http
 
+import marshmallow as ma
 from apispec import BasePlugin
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -107,11 +108,27 @@ class Api(SmorestApi):
         )
 
 
+# `ma.` rather than `from marshmallow import fields`: this package has a `fields` module,
+# which replaces such a name here once it is imported.
+def _empty_means_absent(field: ma.fields.Field | None) -> bool:
+    """Free-text and pattern parameters may be sent empty; numbers and enums may not."""
+    if isinstance(field, ma.fields.List):
+        field = field.inner
+    return isinstance(field, ma.fields.String) and not any(
+        isinstance(validator, ma.validate.OneOf) for validator in field.validators
+    )
+
+
 class QueryParser(FlaskParser):
-    """Reads an empty query parameter (`?from=`, as HTML forms send) as an absent one."""
+    """Reads an empty text parameter (`?from=`, as HTML forms send) as an absent one."""
 
     def load_querystring(self, req, schema):
-        present = MultiDict((k, v) for k, v in req.args.items(multi=True) if v != "")
+        by_name = {f.data_key or name: f for name, f in schema.fields.items()}
+        present = MultiDict(
+            (key, value)
+            for key, value in req.args.items(multi=True)
+            if value != "" or not _empty_means_absent(by_name.get(key))
+        )
         return self._makeproxy(present, schema)
 
 

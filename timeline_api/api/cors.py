@@ -15,7 +15,7 @@ def init_cors(app: Flask, origins: list[str]) -> None:
         origins="*" if allow_any else origins,
         send_wildcard=allow_any,
         methods=["GET", "HEAD", "OPTIONS"],
-        expose_headers=["Link", "ETag"],
+        expose_headers=["Link", "ETag", "X-Request-ID"],
         max_age=86400,
     )
     if not allow_any:

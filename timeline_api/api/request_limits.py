@@ -1,11 +1,21 @@
 """Checks every request passes before it reaches a view, whatever the database."""
 
 from flask import Flask, request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+
+# The API only reads; nothing it serves takes a body, so a large one is refused unread.
+MAX_BODY_BYTES = 64 * 1024
 
 
 def register_request_limits(app: Flask) -> None:
-    """Refuse, with a 400 problem, input no database can hold."""
+    """Refuse, with problem documents, bodies over the limit and input no database can hold."""
+
+    @app.before_request
+    def _reject_large_bodies() -> None:
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            raise RequestEntityTooLarge(
+                f"The request body is larger than {MAX_BODY_BYTES} bytes; this API takes none."
+            )
 
     @app.before_request
     def _reject_nul_characters() -> None:

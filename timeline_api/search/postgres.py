@@ -4,12 +4,15 @@ The 'simple' configuration (no stemming) and unaccent match what FTS5's unicode6
 tokenizer does on SQLite, so the same `q` finds the same events on both engines.
 """
 
-from peewee import SQL, Database, Select
+import logging
+
+from peewee import SQL, Database, DatabaseError, Select
 
 from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote, Source
 from timeline_api.search.query import SearchQuery, Term
 from timeline_api.search.sqlite import MARK_END, MARK_START, SNIPPET_TOKENS
 
+logger = logging.getLogger(__name__)
 TABLE = "event_search"
 # Weight classes A-D: title, then actors, then summary, then quotes and sources.
 DOCUMENT = (
@@ -46,7 +49,17 @@ class PostgresEventSearch:
     """The tsvector index and the query that searches it."""
 
     def create_schema(self, db: Database) -> None:
-        db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+        try:
+            with db.atomic():
+                db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+        except DatabaseError as error:
+            # A server without the contrib modules: search still works, without folding
+            # accents ("privacy" no longer finds "privácy").
+            logger.warning("unaccent unavailable (%s); accents will not be folded", error)
+            db.execute_sql(
+                "CREATE OR REPLACE FUNCTION unaccent(text) RETURNS text "
+                "LANGUAGE sql IMMUTABLE AS 'SELECT $1'"
+            )
         db.execute_sql(
             f"CREATE TABLE IF NOT EXISTS {TABLE} ("
             f"event_id integer PRIMARY KEY REFERENCES {Event._meta.table_name}(id) "
