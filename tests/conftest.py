@@ -94,3 +94,13 @@ def app(database_url: str, seeded_db):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def seeded_sqlite(sqlite_database_url: str):
+    """The fixture seeds in a SQLite database, for tests about one backend's neighbours."""
+    bind_database(sqlite_database_url)
+    migrate_database()
+    load_seeds(FIXTURE_SEEDS)
+    yield
+    release_database()

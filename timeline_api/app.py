@@ -10,6 +10,7 @@ from timeline_api.api.caching import register_conditional_get
 from timeline_api.api.cors import init_cors
 from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
 from timeline_api.api.events import events_blueprint, exports_blueprint
+from timeline_api.api.rate_limits import init_rate_limits
 from timeline_api.api.request_limits import register_request_limits
 from timeline_api.api.security_headers import register_security_headers
 from timeline_api.api.sources import sources_blueprint
@@ -63,4 +64,5 @@ def create_app(config: Config | None = None) -> Flask:
     register_conditional_get(app)
     register_request_limits(app)
     register_security_headers(app)
+    init_rate_limits(app, config.RATE_LIMIT, config.RATE_LIMIT_STORAGE_URI)
     return app

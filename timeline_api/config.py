@@ -3,10 +3,13 @@
 import os
 from dataclasses import dataclass, field
 
+from limits import parse_many
+
 DEFAULT_DATABASE_URL = "sqlite:///var/timeline.sqlite3"
 SUPPORTED_DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("json", "text")
+RATE_LIMIT_STORAGES = ("memory://", "redis://", "rediss://")
 
 
 def _split_list(value: str) -> list[str]:
@@ -22,6 +25,8 @@ class Config:
     CACHE_MAX_AGE: int = 60
     LOG_LEVEL: str = "INFO"
     LOG_FORMAT: str = "json"  # one JSON object per line for log collectors; "text" for humans
+    RATE_LIMIT: str = ""  # e.g. "120/minute" per client IP; empty: no limit
+    RATE_LIMIT_STORAGE_URI: str = "memory://"
     TESTING: bool = False
 
     @classmethod
@@ -49,6 +54,21 @@ class Config:
                 raise ValueError("CACHE_MAX_AGE must not be negative.")
         config.LOG_LEVEL = _choice(environ, "LOG_LEVEL", config.LOG_LEVEL, LOG_LEVELS)
         config.LOG_FORMAT = _choice(environ, "LOG_FORMAT", config.LOG_FORMAT, LOG_FORMATS)
+        config.RATE_LIMIT = (environ.get("RATE_LIMIT") or "").strip()
+        if config.RATE_LIMIT:
+            try:
+                parse_many(config.RATE_LIMIT)
+            except ValueError:
+                raise ValueError(
+                    f"RATE_LIMIT must be like '120/minute' or '10/second;1000/hour', "
+                    f"not {config.RATE_LIMIT!r}."
+                ) from None
+        storage = environ.get("RATE_LIMIT_STORAGE_URI") or config.RATE_LIMIT_STORAGE_URI
+        if not storage.startswith(RATE_LIMIT_STORAGES):
+            raise ValueError(
+                f"RATE_LIMIT_STORAGE_URI must start with one of {', '.join(RATE_LIMIT_STORAGES)}."
+            )
+        config.RATE_LIMIT_STORAGE_URI = storage
         return config
 
 

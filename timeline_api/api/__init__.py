@@ -34,6 +34,8 @@ class ConditionalGetPlugin(BasePlugin):
         get.setdefault("parameters", []).append("IfNoneMatch")
         responses = get.setdefault("responses", {})
         responses.setdefault(304, "NOT_MODIFIED")
+        # Only when the deployment sets RATE_LIMIT (timeline_api/api/rate_limits.py).
+        responses.setdefault(429, "TOO_MANY_REQUESTS")
         ok = responses.get(200, responses.get("200"))
         if isinstance(ok, dict):
             headers = ok.setdefault("headers", {})

@@ -7,7 +7,7 @@ from timeline_api.api import API_PREFIX
 
 
 def init_cors(app: Flask, origins: list[str]) -> None:
-    """Allow `origins` ("*" for any) to read the API and see its Link and ETag headers."""
+    """Allow `origins` ("*" for any) to read the API and see its paging, cache and limit headers."""
     allow_any = "*" in origins
     CORS(
         app,
@@ -15,7 +15,15 @@ def init_cors(app: Flask, origins: list[str]) -> None:
         origins="*" if allow_any else origins,
         send_wildcard=allow_any,
         methods=["GET", "HEAD", "OPTIONS"],
-        expose_headers=["Link", "ETag", "X-Request-ID"],
+        expose_headers=[
+            "Link",
+            "ETag",
+            "X-Request-ID",
+            "Retry-After",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+        ],
         max_age=86400,
     )
     if not allow_any:

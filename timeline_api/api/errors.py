@@ -145,6 +145,8 @@ def handle_http_exception(error: HTTPException) -> Response:
     detail = data.get("message") or (
         _describe(invalid_params) if invalid_params else error.description
     )
+    if error.code == 429:  # flask-limiter's description is the limit itself, e.g. "3 per 1 minute"
+        detail = f"Rate limit of {error.description} per client exceeded; retry after Retry-After."
     return problem_response(
         error.code or 500, detail, invalid_params=invalid_params, headers=headers
     )
