@@ -53,10 +53,16 @@ class PostgresServer:
         self._run(
             "initdb", "-D", str(self.data), "-U", USER, "-A", "trust", "-E", "UTF8", "--no-sync"
         )
+        self.pg_ctl("start")
+        return self
+
+    def pg_ctl(self, action: str, *args: str) -> None:
+        """Run `pg_ctl action` on this cluster (start, stop -m fast...), waiting for it."""
         options = (
             f"-h 127.0.0.1 -p {self.port} -k {self.folder} -F "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
+        log = str(self.folder / "server.log")
         self._run(
             "pg_ctl",
             "-D",
@@ -64,13 +70,13 @@ class PostgresServer:
             "-o",
             options,
             "-l",
-            str(self.folder / "server.log"),
+            log,
             "-w",
             "-t",
             "30",
-            "start",
+            action,
+            *args,
         )
-        return self
 
     def create_database(self, name: str) -> str:
         deadline = time.monotonic() + 10

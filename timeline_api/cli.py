@@ -15,7 +15,7 @@ def _seed(args: argparse.Namespace) -> int:
     from timeline_api.seeds import SeedError, load_seeds
 
     config = Config.from_env()
-    bind_database(config.DATABASE_URL)
+    bind_database(config.DATABASE_URL, role="command")
     migrate_database()  # idempotent: seeding a fresh database just works
     try:
         report = load_seeds(args.seeds)
@@ -29,7 +29,7 @@ def _seed(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     from timeline_api.database import bind_database, migrate_database
 
-    bind_database(Config.from_env().DATABASE_URL)
+    bind_database(Config.from_env().DATABASE_URL, role="command")
     applied = migrate_database()
     print("Applied: " + ", ".join(applied) if applied else "The schema is up to date.")
     return 0

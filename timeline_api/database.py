@@ -11,17 +11,23 @@ from timeline_api.models import database
 from timeline_api.search import search_backend
 
 # WAL lets readers (the API workers) run while the seed loader writes; foreign keys
-# make ON DELETE CASCADE work; the busy timeout waits for a writer instead of failing.
-SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+# make ON DELETE CASCADE work; the busy timeout waits for a lock instead of failing at once.
+SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1}
+# A request waiting on a locked database gives up (503) within a second; the CLI's
+# writers (seed, migrate) may wait longer for another writer to finish.
+SQLITE_BUSY_TIMEOUT_MS = {"request": 600, "command": 30_000}
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 7_202_008
 POSTGRES_POOL_SIZE = 8
-POSTGRES_CONNECT_TIMEOUT = 2  # seconds
-POSTGRES_STATEMENT_TIMEOUT_MS = 10_000
+POSTGRES_CONNECT_TIMEOUT = 1  # seconds: an unreachable server means a prompt 503
+POSTGRES_STATEMENT_TIMEOUT_MS = 5_000
 
 
-def open_database(url: str) -> Database:
-    """Return a peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected)."""
+def open_database(url: str, role: str = "request") -> Database:
+    """Return a peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected).
+
+    `role` is "request" for the API's workers and "command" for the CLI's writers.
+    """
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith(("postgresql://", "postgres://")):
@@ -35,7 +41,8 @@ def open_database(url: str) -> Database:
             connect_timeout=POSTGRES_CONNECT_TIMEOUT,
             options=f"-c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}",
         )
-    db = connect(url)
+    # sqlite3's own timeout: it also covers the pragmas run on connecting (journal_mode).
+    db = connect(url, timeout=SQLITE_BUSY_TIMEOUT_MS[role] / 1000)
     if isinstance(db, SqliteDatabase):
         db._pragmas = list(SQLITE_PRAGMAS.items())
     return db
@@ -52,10 +59,10 @@ def release_database() -> None:
         previous.close()
 
 
-def bind_database(url: str) -> Database:
+def bind_database(url: str, role: str = "request") -> Database:
     """Point the models at the database for `url` and make sure the schema exists."""
     release_database()  # a rebound process must not keep the old pool's connections open
-    db = open_database(url)
+    db = open_database(url, role)
     database.initialize(db)
     return db
 

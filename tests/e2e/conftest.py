@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,12 +97,14 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Seed a temporary database with the CLI, then run `timeline-api serve` against it."""
-    workdir = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def running_server(
+    workdir: Path, workers: int = WORKERS
+) -> Iterator[tuple[Server, subprocess.Popen]]:
+    """Seed a database in `workdir` with the CLI, then run `timeline-api serve` on it."""
     port = free_port()
     env = _server_env(f"sqlite:///{workdir / 'e2e.sqlite3'}", port)
+    env["WEB_CONCURRENCY"] = str(workers)
     cli = [sys.executable, "-m", "timeline_api.cli"]
 
     seeded = subprocess.run(
@@ -136,9 +139,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                     f"no answer on /healthz in {STARTUP_TIMEOUT:.0f} s:\n{server.log_text()}"
                 )
             time.sleep(0.1)
-        yield server
+        yield server, process
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The shared gunicorn server of the e2e tests, on the fixture seeds."""
+    with running_server(tmp_path_factory.mktemp("e2e")) as (server, _):
+        yield server
 
 
 # The browser: Debian's Chromium driven by Playwright (never `playwright install`).

@@ -6,10 +6,13 @@ from collections.abc import Iterable
 
 from flask import Response, request
 from marshmallow import Schema, fields
-from peewee import InterfaceError, OperationalError
+from peewee import DatabaseError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# Unreachable or locked (OperationalError), a dropped connection (InterfaceError), or a file
+# that is no database (plain DatabaseError). IntegrityError, DataError... stay 500s.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, DatabaseError)
 logger = logging.getLogger(__name__)
 
 
@@ -153,6 +156,9 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 
 def handle_database_error(error: Exception) -> Response:
+    """A database that cannot be reached, is locked, or is not a database at all: 503."""
+    if type(error) not in UNAVAILABLE_ERRORS:
+        return handle_unexpected_error(error)  # a subclass such as ProgrammingError is our bug
     logger.warning("database unavailable: %s", error)
     return problem_response(
         ServiceUnavailable.code,
@@ -169,6 +175,6 @@ def handle_unexpected_error(error: BaseException) -> Response:
 def register_error_handlers(app) -> None:
     """Route every failure to a problem document; nothing reaches the client as HTML."""
     app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(OperationalError, handle_database_error)
+    app.register_error_handler(DatabaseError, handle_database_error)
     app.register_error_handler(InterfaceError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected_error)
