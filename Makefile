@@ -7,7 +7,8 @@ SEEDS ?= seeds
 ARTICLES ?= ../shared/articles
 export DATABASE_URL ?= sqlite:///var/timeline.sqlite3
 
-.PHONY: help install install-dev seed run test lint format openapi check-seeds lock clean
+.PHONY: help install install-dev seed run test lint format openapi check-seeds lock clean \
+	fuzz soak bench
 
 help:
 	@echo "make run          install, seed the SQLite database, serve on http://127.0.0.1:$(PORT)"
@@ -16,6 +17,9 @@ help:
 	@echo "make check-seeds  validate the seeds (and quotes, when $(ARTICLES) exists)"
 	@echo "make openapi      regenerate openapi/openapi.json"
 	@echo "make lock         re-pin requirements/*.lock from pyproject.toml"
+	@echo "make fuzz         long schemathesis run against gunicorn (FUZZ_MAX_SECONDS=600)"
+	@echo "make soak         sustained load with wrk, errors and worker memory (SOAK_SECONDS=60)"
+	@echo "make bench        the performance benchmark against Datasette, Flask and nginx"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +60,16 @@ check-seeds: install
 
 openapi: install
 	$(BIN)/timeline-api openapi openapi/openapi.json
+
+fuzz: install-dev
+	$(BIN)/python -m reliability.fuzz
+
+soak: install-dev
+	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m reliability.soak
+
+bench: install-dev
+	$(BIN)/python -m bench
 
 lock:
 	rm -rf .lock-venv

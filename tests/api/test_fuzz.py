@@ -5,6 +5,7 @@ Runs every built-in check: no 5xx, responses and headers as documented, 405s wit
 schema-valid requests accepted and schema-violating ones rejected.
 """
 
+import os
 import tempfile
 
 import schemathesis
@@ -17,7 +18,8 @@ from timeline_api.config import Config
 from timeline_api.database import migrate_database
 from timeline_api.seeds import load_seeds
 
-MAX_EXAMPLES = 40  # per operation; `make fuzz` runs far more, against gunicorn too
+# Per operation; `make fuzz` runs far more (FUZZ_MAX_EXAMPLES), against gunicorn too.
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "40"))
 
 _folder = tempfile.mkdtemp(prefix="timeline-fuzz-")
 app = create_app(Config(DATABASE_URL=f"sqlite:///{_folder}/fuzz.sqlite3"))

@@ -36,6 +36,9 @@ class ConditionalGetPlugin(BasePlugin):
         responses.setdefault(304, "NOT_MODIFIED")
         # Only when the deployment sets RATE_LIMIT (timeline_api/api/rate_limits.py).
         responses.setdefault(429, "TOO_MANY_REQUESTS")
+        # gunicorn's limits (gunicorn_conf.py), answered as problems by gunicorn_errors.py.
+        responses.setdefault(414, "REQUEST_URI_TOO_LONG")
+        responses.setdefault(431, "REQUEST_HEADER_FIELDS_TOO_LARGE")
         ok = responses.get(200, responses.get("200"))
         if isinstance(ok, dict):
             headers = ok.setdefault("headers", {})
