@@ -1,6 +1,7 @@
 """The application factory: one place that wires configuration, database and API."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import timeline_api.api as api_package
 from timeline_api import database
@@ -12,6 +13,7 @@ from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
 from timeline_api.api.events import events_blueprint, exports_blueprint
 from timeline_api.api.rate_limits import init_rate_limits
 from timeline_api.api.request_limits import register_request_limits
+from timeline_api.api.response_cache import init_response_cache
 from timeline_api.api.security_headers import register_security_headers
 from timeline_api.api.sources import sources_blueprint
 from timeline_api.api.tags import tags_blueprint
@@ -65,4 +67,10 @@ def create_app(config: Config | None = None) -> Flask:
     register_request_limits(app)
     register_security_headers(app)
     init_rate_limits(app, config.RATE_LIMIT, config.RATE_LIMIT_STORAGE_URI)
+    # Last: its lookup runs after every check above, its store before their after-hooks.
+    init_response_cache(app)
+    if config.TRUSTED_PROXY_HOPS:
+        # Client address (rate limits, logs) and scheme/host (Link URLs) from the proxies.
+        hops = config.TRUSTED_PROXY_HOPS
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app

@@ -83,9 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timeline-api", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve the API with gunicorn (HOST, PORT)")
-    serve.add_argument(
-        "gunicorn_args", nargs=argparse.REMAINDER, help="extra gunicorn options, passed through"
+    serve = commands.add_parser(
+        "serve", help="serve the API with gunicorn (HOST, PORT); other options go to gunicorn"
     )
     serve.set_defaults(handler=_serve)
 
@@ -113,7 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # `serve --workers 3 --timeout 60`: options this parser does not know are gunicorn's.
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "serve":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.gunicorn_args = extra
     try:
         return args.handler(args)
     except ValueError as error:  # invalid configuration

@@ -27,6 +27,8 @@ class Config:
     LOG_FORMAT: str = "json"  # one JSON object per line for log collectors; "text" for humans
     RATE_LIMIT: str = ""  # e.g. "120/minute" per client IP; empty: no limit
     RATE_LIMIT_STORAGE_URI: str = "memory://"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust.
+    TRUSTED_PROXY_HOPS: int = 0
     TESTING: bool = False
 
     @classmethod
@@ -69,6 +71,10 @@ class Config:
                 f"RATE_LIMIT_STORAGE_URI must start with one of {', '.join(RATE_LIMIT_STORAGES)}."
             )
         config.RATE_LIMIT_STORAGE_URI = storage
+        hops = environ.get("TRUSTED_PROXY_HOPS") or "0"
+        if not hops.isdigit():
+            raise ValueError(f"TRUSTED_PROXY_HOPS must be a whole number, not {hops!r}.")
+        config.TRUSTED_PROXY_HOPS = int(hops)
         return config
 
 

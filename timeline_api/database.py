@@ -20,7 +20,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 7_202_008
 POSTGRES_POOL_SIZE = 8
 POSTGRES_CONNECT_TIMEOUT = 1  # seconds: an unreachable server means a prompt 503
-POSTGRES_STATEMENT_TIMEOUT_MS = 5_000
+POSTGRES_STATEMENT_TIMEOUT_MS = {"request": 5_000, "command": 0}  # 0: no limit
 
 
 def open_database(url: str, role: str = "request") -> Database:
@@ -39,7 +39,9 @@ def open_database(url: str, role: str = "request") -> Database:
             stale_timeout=300,
             timeout=5,
             connect_timeout=POSTGRES_CONNECT_TIMEOUT,
-            options=f"-c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}",
+            # Requests give up on a slow statement; the CLI's writers (migrate waiting for
+            # another replica's lock, seeding a large dataset) may take as long as they need.
+            options=f"-c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS[role]}",
         )
     # sqlite3's own timeout: it also covers the pragmas run on connecting (journal_mode).
     db = connect(url, timeout=SQLITE_BUSY_TIMEOUT_MS[role] / 1000)

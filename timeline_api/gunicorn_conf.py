@@ -45,6 +45,9 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 # gunicorn 27 opens a control socket in the home folder by default; a web server needs none.
 control_socket_disable = True
+# Worker heartbeats in shared memory: a container's overlay filesystem can stall them, and
+# its root filesystem may be read-only.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 
 def on_starting(server) -> None:

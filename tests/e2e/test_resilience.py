@@ -1,6 +1,7 @@
 """gunicorn under stress: a killed worker is replaced without failing more than it was
 serving, and SIGTERM lets in-flight requests finish before the server exits."""
 
+import http.client
 import os
 import signal
 import sqlite3
@@ -28,8 +29,8 @@ def _get(url: str) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-    except (urllib.error.URLError, OSError):
-        return -1  # connection reset or refused
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
+        return -1  # connection reset or refused, or an answer cut short
 
 
 def test_killed_worker_is_replaced_without_losing_other_requests(tmp_path):

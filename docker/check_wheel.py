@@ -1,0 +1,18 @@
+"""Build-time check: every file of the timeline_api source tree is in the installed package.
+
+Data files (templates, static assets, migrations) reach the wheel only when pyproject.toml's
+package-data names them; the editable install used in development hides an omission.
+Usage: python -I docker/check_wheel.py timeline_api   (-I: never import from the sources)
+"""
+
+import sys
+from importlib.util import find_spec
+from pathlib import Path
+
+source = Path(sys.argv[1])
+installed = Path(find_spec(source.name).origin).parent
+files = [p for p in sorted(source.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+missing = [str(p) for p in files if not (installed / p.relative_to(source)).is_file()]
+if missing:
+    sys.exit("Not in the wheel; add to package-data in pyproject.toml:\n" + "\n".join(missing))
+print(f"The installed package holds all {len(files)} files of {source}/.")

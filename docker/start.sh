@@ -1,0 +1,16 @@
+#!/bin/sh
+# The container's start command: bring the schema and the data up to date, then become
+# gunicorn (exec here, execv in `timeline-api serve`), so gunicorn is PID 1 and receives
+# docker stop's SIGTERM. Both steps are idempotent and safe with several replicas.
+set -eu
+# The database may be restarting too (`docker compose restart`, a host reboot): retry for
+# about 30 s rather than exit at once; after that the restart policy takes over.
+attempt=1
+until timeline-api migrate; do
+  [ "$attempt" -lt 10 ] || exit 1
+  echo "timeline-start: migration failed (attempt $attempt of 10); retrying in 3 s" >&2
+  attempt=$((attempt + 1))
+  sleep 3
+done
+timeline-api seed "${SEEDS:-/app/seeds}"
+exec timeline-api serve
