@@ -5,87 +5,18 @@ Swagger UI actually loads its assets from the app, renders the operations and ca
 the API the way a reader of the docs would.
 """
 
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import require
-from tests.e2e.conftest import Server
+# The browser, page and recorder fixtures come from tests/e2e/conftest.py.
+from tests.e2e.conftest import Recorder, Server
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 10_000
 # Parameters with a default: Swagger UI may send them; they do not narrow the list.
 DEFAULT_PARAMS = {"limit", "sort"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    """Debian's Chromium driven by Playwright; never a browser Playwright would download."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require(sync_playwright is not None, "the playwright package is not installed")
-    require(
-        CHROMIUM.exists() or shutil.which("chromium") is not None,
-        f"no Chromium at {CHROMIUM} (apt-get install chromium)",
-    )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@dataclass
-class Recorder:
-    """What the page did: every request, uncaught script errors, answers of 400 and up."""
-
-    requested: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-
-    def on_response(self, response) -> None:
-        if response.status >= 400:
-            self.failed.append(f"{response.status} {response.url}")
-
-
-@pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def page(browser, server: Server, recorder: Recorder) -> Iterator:
-    """A fresh page that records every request and is kept off the outside network."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.on("request", lambda request: recorder.requested.append(request.url))
-    page.on("pageerror", lambda error: recorder.page_errors.append(str(error)))
-    page.on("response", recorder.on_response)
-    # The request event has recorded it by now; never actually leave the machine.
-    local = server.base_url + "/"
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(local) else route.abort(),
-    )
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize(
