@@ -1,7 +1,6 @@
 """GET /actors and GET /actors/{slug}."""
 
 from flask import url_for
-from flask_smorest import abort
 from marshmallow import RAISE
 
 from timeline_api.api import Blueprint
@@ -10,15 +9,9 @@ from timeline_api.api.actors.schemas import (
     ActorPageSchema,
     ActorQueryArgsSchema,
 )
-from timeline_api.api.events.representation import event_summaries, events_linked_by
+from timeline_api.api.catalogue import catalogue_detail, catalogue_page
 from timeline_api.api.fields import slug_path_parameter
-from timeline_api.api.pagination import (
-    LINK_HEADER_DOC,
-    SortKey,
-    link_header,
-    page_body,
-    paginate,
-)
+from timeline_api.api.pagination import LINK_HEADER_DOC
 from timeline_api.models import Actor, EventActor
 
 actors_blueprint = Blueprint(
@@ -27,7 +20,6 @@ actors_blueprint = Blueprint(
     url_prefix="/api/v1/actors",
     description="People, government bodies, states, companies and international organisations.",
 )
-ACTOR_SORT = SortKey("slug", (Actor.slug,), (str,))
 
 
 def _actor_fields(actor: Actor, events: list) -> dict:
@@ -56,16 +48,7 @@ def list_actors(limit: int, type: list[str], country: list[str], cursor: str | N
         query = query.where(Actor.actor_type.in_(type))
     if country:
         query = query.where(Actor.country.in_(country))
-    page = paginate(query, ACTOR_SORT, limit, cursor, key_of=lambda a: (a.slug,))
-    events = events_linked_by(EventActor.actor, [actor.id for actor in page.items])
-    items = [
-        {
-            **_actor_fields(actor, events[actor.id]),
-            "event_slugs": [event.slug for event in events[actor.id]],
-        }
-        for actor in page.items
-    ]
-    return page_body(page, items), {"Link": link_header(page)}
+    return catalogue_page(query, limit, cursor, EventActor.actor, _actor_fields)
 
 
 @actors_blueprint.route("/<string:slug>", parameters=[slug_path_parameter("actor", "wang-yi")])
@@ -76,8 +59,4 @@ def get_actor(slug: str):
 
     Each event summary lists its actors with their roles, this actor among them.
     """
-    actor = Actor.get_or_none(Actor.slug == slug)
-    if actor is None:
-        abort(404, message=f"No actor with slug {slug!r}.")
-    events = events_linked_by(EventActor.actor, [actor.id])[actor.id]
-    return {**_actor_fields(actor, events), "events": event_summaries(events)}
+    return catalogue_detail(Actor, slug, EventActor.actor, _actor_fields)

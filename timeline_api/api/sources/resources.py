@@ -1,19 +1,12 @@
 """GET /sources and GET /sources/{slug}."""
 
 from flask import url_for
-from flask_smorest import abort
 from marshmallow import RAISE
 
 from timeline_api.api import Blueprint
-from timeline_api.api.events.representation import event_summaries, events_linked_by
+from timeline_api.api.catalogue import catalogue_detail, catalogue_page
 from timeline_api.api.fields import slug_path_parameter
-from timeline_api.api.pagination import (
-    LINK_HEADER_DOC,
-    SortKey,
-    link_header,
-    page_body,
-    paginate,
-)
+from timeline_api.api.pagination import LINK_HEADER_DOC
 from timeline_api.api.sources.schemas import (
     SourceDetailSchema,
     SourcePageSchema,
@@ -27,7 +20,6 @@ sources_blueprint = Blueprint(
     url_prefix="/api/v1/sources",
     description="The news articles the timeline is sourced from.",
 )
-SOURCE_SORT = SortKey("slug", (Source.slug,), (str,))
 
 
 def _source_fields(source: Source, events: list) -> dict:
@@ -58,16 +50,7 @@ def list_sources(limit: int, cursor: str | None = None):
 
     Each source lists the slugs of the events that cite it.
     """
-    page = paginate(Source.select(), SOURCE_SORT, limit, cursor, key_of=lambda s: (s.slug,))
-    events = events_linked_by(Citation.source, [source.id for source in page.items])
-    items = [
-        {
-            **_source_fields(source, events[source.id]),
-            "event_slugs": [event.slug for event in events[source.id]],
-        }
-        for source in page.items
-    ]
-    return page_body(page, items), {"Link": link_header(page)}
+    return catalogue_page(Source.select(), limit, cursor, Citation.source, _source_fields)
 
 
 @sources_blueprint.route(
@@ -81,8 +64,4 @@ def get_source(slug: str):
 
     `events` holds the full summaries of the citing events, in date order.
     """
-    source = Source.get_or_none(Source.slug == slug)
-    if source is None:
-        abort(404, message=f"No source with slug {slug!r}.")
-    events = events_linked_by(Citation.source, [source.id])[source.id]
-    return {**_source_fields(source, events), "events": event_summaries(events)}
+    return catalogue_detail(Source, slug, Citation.source, _source_fields)

@@ -1,19 +1,12 @@
 """GET /tags and GET /tags/{slug}."""
 
 from flask import url_for
-from flask_smorest import abort
 from marshmallow import RAISE
 
 from timeline_api.api import Blueprint
-from timeline_api.api.events.representation import event_summaries, events_linked_by
+from timeline_api.api.catalogue import catalogue_detail, catalogue_page
 from timeline_api.api.fields import slug_path_parameter
-from timeline_api.api.pagination import (
-    LINK_HEADER_DOC,
-    SortKey,
-    link_header,
-    page_body,
-    paginate,
-)
+from timeline_api.api.pagination import LINK_HEADER_DOC
 from timeline_api.api.tags.schemas import TagDetailSchema, TagPageSchema, TagQueryArgsSchema
 from timeline_api.models import EventTag, Tag
 
@@ -23,7 +16,6 @@ tags_blueprint = Blueprint(
     url_prefix="/api/v1/tags",
     description="The topics events are tagged with, and how many events each has.",
 )
-TAG_SORT = SortKey("slug", (Tag.slug,), (str,))
 
 
 def _tag_fields(tag: Tag, events: list) -> dict:
@@ -45,13 +37,7 @@ def list_tags(limit: int, cursor: str | None = None):
 
     `event_count` equals the `total` of `GET /events?tag=<slug>`.
     """
-    page = paginate(Tag.select(), TAG_SORT, limit, cursor, key_of=lambda t: (t.slug,))
-    events = events_linked_by(EventTag.tag, [tag.id for tag in page.items])
-    items = [
-        {**_tag_fields(tag, events[tag.id]), "event_slugs": [e.slug for e in events[tag.id]]}
-        for tag in page.items
-    ]
-    return page_body(page, items), {"Link": link_header(page)}
+    return catalogue_page(Tag.select(), limit, cursor, EventTag.tag, _tag_fields)
 
 
 @tags_blueprint.route("/<string:slug>", parameters=[slug_path_parameter("tag", "surveillance")])
@@ -62,8 +48,4 @@ def get_tag(slug: str):
 
     `events` holds the full summaries of the tagged events, in date order.
     """
-    tag = Tag.get_or_none(Tag.slug == slug)
-    if tag is None:
-        abort(404, message=f"No tag with slug {slug!r}.")
-    events = events_linked_by(EventTag.tag, [tag.id])[tag.id]
-    return {**_tag_fields(tag, events), "events": event_summaries(events)}
+    return catalogue_detail(Tag, slug, EventTag.tag, _tag_fields)
