@@ -72,7 +72,7 @@ def seeds_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def empty_db(database_url: str):
-    db = bind_database(database_url)
+    db = bind_database(database_url, role="command")
     migrate_database()
     yield db
     if not database.is_closed():
@@ -99,7 +99,7 @@ def client(app):
 @pytest.fixture
 def seeded_sqlite(sqlite_database_url: str):
     """The fixture seeds in a SQLite database, for tests about one backend's neighbours."""
-    bind_database(sqlite_database_url)
+    bind_database(sqlite_database_url, role="command")
     migrate_database()
     load_seeds(FIXTURE_SEEDS)
     yield

@@ -46,7 +46,7 @@ def test_behind_a_trusted_proxy_the_client_address_and_scheme_come_from_it(datab
     from timeline_api.database import bind_database, migrate_database
     from timeline_api.seeds import load_seeds
 
-    bind_database(database_url)
+    bind_database(database_url, role="command")
     migrate_database()
     load_seeds(FIXTURE_SEEDS)
     app = create_app(Config(DATABASE_URL=database_url, TRUSTED_PROXY_HOPS=1, RATE_LIMIT="1/minute"))

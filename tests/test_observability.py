@@ -20,7 +20,7 @@ REQUESTS = "timeline_http_requests_total"
 
 @pytest.fixture
 def seeded_sqlite(sqlite_database_url: str):
-    bind_database(sqlite_database_url)
+    bind_database(sqlite_database_url, role="command")
     migrate_database()
     load_seeds(FIXTURE_SEEDS)
     yield sqlite_database_url

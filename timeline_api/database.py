@@ -45,7 +45,9 @@ def open_database(url: str, role: str = "request") -> Database:
         )
     # sqlite3's own timeout: it also covers the pragmas run on connecting (journal_mode).
     db = connect(url, timeout=SQLITE_BUSY_TIMEOUT_MS[role] / 1000)
-    if isinstance(db, SqliteDatabase):
+    if isinstance(db, SqliteDatabase) and role == "command":
+        # Only the CLI's writers need these: WAL mode is stored in the file once set, and
+        # foreign keys matter only when rows change. Requests skip two statements each.
         db._pragmas = list(SQLITE_PRAGMAS.items())
     return db
 
