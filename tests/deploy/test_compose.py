@@ -37,7 +37,9 @@ SCRUBBED_ENV = (
     "CORS_ORIGINS",
     "CACHE_MAX_AGE",
     "FORWARDED_ALLOW_IPS",
+    "RATE_LIMIT",
 )
+RATE_LIMIT = 60  # per minute, low enough to reach in a test
 # Never route loopback requests through a proxy from the environment.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 SEED_SLUGS = {
@@ -148,7 +150,12 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
     image = f"timeline-api:{project}"
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key not in SCRUBBED_ENV}
-    env.update(TIMELINE_PORT=str(port), TIMELINE_IMAGE=image)
+    env.update(
+        TIMELINE_PORT=str(port),
+        TIMELINE_IMAGE=image,
+        TIMELINE_REDIS_IMAGE=f"timeline-redis:{project}",
+        RATE_LIMIT=f"{RATE_LIMIT}/minute",
+    )
     stack = Stack(project, port, image, env)
     plugin = AttachLogsOnFailure(stack)
     request.config.pluginmanager.register(plugin)
@@ -161,7 +168,8 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
         request.config.pluginmanager.unregister(plugin)
         stack.compose("down", "--volumes", "--remove-orphans", "--timeout", "30")
         # Only the runtime stage's layers go; the builder stage's stay cached for the next run.
-        subprocess.run(["docker", "image", "rm", image], capture_output=True, timeout=120)
+        for tag in (image, f"timeline-redis:{project}"):
+            subprocess.run(["docker", "image", "rm", tag], capture_output=True, timeout=120)
         assert not stack.leftovers(), f"left behind: {stack.leftovers()}"
 
 
@@ -228,3 +236,23 @@ def test_data_survives_restart_and_stop_start(stack: Stack):
     stack.up()
     assert _dataset(stack) == before
     assert stack.get("/api/v1/events").json()["total"] == len(SEED_SLUGS)
+
+
+def test_rate_limit_is_shared_by_every_worker_through_redis(stack: Stack):
+    """Runs last: it spends the client's budget. With per-worker counts (no shared store),
+    two workers would each count alone and Remaining would not fall one by one."""
+    remaining = []
+    status = 200
+    for _ in range(RATE_LIMIT + 1):
+        url = f"http://127.0.0.1:{stack.port}/api/v1/tags"
+        try:
+            with OPENER.open(url, timeout=10) as response:
+                remaining.append(int(response.headers["X-RateLimit-Remaining"]))
+        except urllib.error.HTTPError as error:
+            with error:
+                status = error.code
+                assert error.headers.get_content_type() == "application/problem+json"
+                assert int(error.headers["Retry-After"]) > 0
+            break
+    assert status == 429, remaining
+    assert remaining == list(range(remaining[0], -1, -1)), remaining
