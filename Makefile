@@ -8,7 +8,7 @@ ARTICLES ?= ../shared/articles
 export DATABASE_URL ?= sqlite:///var/timeline.sqlite3
 
 .PHONY: help install install-dev seed run test lint format openapi check-seeds lock clean \
-	fuzz soak bench
+	fuzz soak bench bench-quick bench-clean
 
 help:
 	@echo "make run          install, seed the SQLite database, serve on http://127.0.0.1:$(PORT)"
@@ -19,7 +19,8 @@ help:
 	@echo "make lock         re-pin requirements/*.lock from pyproject.toml"
 	@echo "make fuzz         long schemathesis run against gunicorn (FUZZ_MAX_SECONDS=600)"
 	@echo "make soak         sustained load with wrk, errors and worker memory (SOAK_SECONDS=60)"
-	@echo "make bench        the performance benchmark against Datasette, Flask and nginx"
+	@echo "make bench        load-test at 1k, 10k and 100k events vs Datasette, Flask, nginx"
+	@echo "make bench-quick  the same at 1k and 10k with short runs (about 4 minutes)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,8 +69,14 @@ soak: install-dev
 	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m reliability.soak
 
-bench: install-dev
+bench: install
 	$(BIN)/python -m bench
+
+bench-quick: install
+	BENCH_QUICK=1 $(BIN)/python -m bench
+
+bench-clean:
+	rm -rf bench/data bench/.venv
 
 lock:
 	rm -rf .lock-venv
