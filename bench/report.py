@@ -267,14 +267,21 @@ def summarise_memory(server: str, size: int, peaks_kb: dict[int, int]) -> dict:
     }
 
 
+def _repository_relative(text: str) -> str:
+    """Results are committed: they must not carry this machine's absolute paths."""
+    return text.replace(str(RESULTS_DIR.parent.parent) + "/", "")
+
+
 def write_results(results: dict, bench_python: Path) -> Path:
     """bench/results/<timestamp>.json, latest.json and throughput.png; returns the JSON path."""
     RESULTS_DIR.mkdir(exist_ok=True)
     results["ratios"] = compute_ratios(results)
     text = json.dumps(results, indent=2, default=str)
     path = RESULTS_DIR / (time.strftime("%Y%m%dT%H%M%S") + ".json")
-    path.write_text(text)
-    (RESULTS_DIR / "latest.json").write_text(text)
+    path.write_text(_repository_relative(text))
+    (RESULTS_DIR / "latest.json").write_text(_repository_relative(text))
+    for profile in RESULTS_DIR.glob("profile-*.txt"):
+        profile.write_text(_repository_relative(profile.read_text()))
     # matplotlib lives in the bench virtualenv, not in the app's.
     subprocess.run(
         [str(bench_python), "-m", "bench.chart", str(path), str(RESULTS_DIR / "throughput.png")],
