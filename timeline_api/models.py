@@ -76,8 +76,12 @@ class Event(BaseModel):
     country = CharField(max_length=2, null=True, index=True)
 
     class Meta:
-        # Sorting and keyset pagination walk (date_start, slug) in both directions.
-        indexes = ((("date_start", "slug"), True),)
+        # Sorting and keyset pagination walk (date_start, slug) in both directions; the type
+        # filter and its facet read (event_type, date_start, date_end) without the table.
+        indexes = (
+            (("date_start", "slug"), True),
+            (("event_type", "date_start", "date_end"), False),
+        )
 
 
 class EventActor(BaseModel):
@@ -90,6 +94,8 @@ class EventActor(BaseModel):
 
     class Meta:
         primary_key = CompositeKey("event", "actor", "role")
+        # The actor filter and facet go from actor to events without reading the rows.
+        indexes = ((("actor", "event"), False),)
 
 
 class EventTag(BaseModel):
@@ -98,6 +104,8 @@ class EventTag(BaseModel):
 
     class Meta:
         primary_key = CompositeKey("event", "tag")
+        # The tag filter and facet go from tag to events without reading the rows.
+        indexes = ((("tag", "event"), False),)
 
 
 class Citation(BaseModel):
