@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from timeline_api.api.events.representation import event_summaries, source_url
+from timeline_api.api.events.exports import export_sources
+from timeline_api.api.events.representation import event_summaries
 from timeline_api.exports import EXPORT_FORMATS, ExportContext
 from timeline_api.models import Event, Source
 
@@ -13,18 +14,7 @@ from timeline_api.models import Event, Source
 def real_input(app) -> tuple[list[dict], ExportContext]:
     with app.test_request_context():
         events = event_summaries(list(Event.select().order_by(Event.date_start, Event.slug)))
-        sources = {
-            source.slug: {
-                "slug": source.slug,
-                "publisher": source.publisher,
-                "headline": source.headline,
-                "published": source.published,
-                "published_precision": source.published_precision,
-                "url": source.url,
-                "api_url": source_url(source.slug),
-            }
-            for source in Source.select()
-        }
+        sources = export_sources(Source.select())
     context = ExportContext(
         title="Fixture timeline",
         base_url="http://localhost",

@@ -65,6 +65,11 @@ class SortKey:
     decoders: Sequence[Callable[[Any], Any]]
     descending: bool = False
 
+    def ordering(self, reverse: bool = False) -> list:
+        """ORDER BY terms for this sort, or for walking it backwards."""
+        descending = self.descending != reverse
+        return [column.desc() if descending else column.asc() for column in self.columns]
+
 
 @dataclass
 class Page:
@@ -128,8 +133,7 @@ def paginate(
     # Going backwards, walk the index in reverse and flip the page back afterwards.
     backwards = direction == "prev"
     descending = sort.descending != backwards
-    order = [column.desc() if descending else column.asc() for column in sort.columns]
-    page_query = query.order_by(*order).limit(limit + 1)
+    page_query = query.order_by(*sort.ordering(reverse=backwards)).limit(limit + 1)
     if values is not None:
         key, bound = Tuple(*sort.columns), Tuple(*values)
         page_query = page_query.where(key < bound if descending else key > bound)

@@ -45,18 +45,9 @@ def negotiated_format(requested: str | None) -> ExportFormat | None:
     return next(e for e in EXPORT_FORMATS.values() if _media_type(e) == best)
 
 
-def export_response(export: ExportFormat, params: dict) -> Response:
-    """Render every event matching `params` in `export`'s format."""
-    sort = sort_order(params)
-    query = filter_events(params).order_by(
-        *[
-            column.desc() if SORT_KEYS[sort].descending else column.asc()
-            for column in SORT_KEYS[sort].columns
-        ]
-    )
-    events = event_summaries(list(query))
-    cited = {slug for event in events for slug in event["sources"]}
-    sources = {
+def export_sources(sources) -> dict[str, dict]:
+    """The source facts every export format may cite, by slug."""
+    return {
         source.slug: {
             "slug": source.slug,
             "publisher": source.publisher,
@@ -66,8 +57,16 @@ def export_response(export: ExportFormat, params: dict) -> Response:
             "url": source.url,
             "api_url": source_url(source.slug),
         }
-        for source in Source.select().where(Source.slug.in_(cited or {""}))
+        for source in sources
     }
+
+
+def export_response(export: ExportFormat, params: dict) -> Response:
+    """Render every event matching `params` in `export`'s format."""
+    sort = sort_order(params)
+    events = event_summaries(list(filter_events(params).order_by(*SORT_KEYS[sort].ordering())))
+    cited = {slug for event in events for slug in event["sources"]}
+    sources = export_sources(Source.select().where(Source.slug.in_(cited or {""})))
     state = DatasetState.get_or_none(DatasetState.id == 1)
     context = ExportContext(
         title=EXPORT_TITLE,
