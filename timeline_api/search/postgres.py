@@ -9,11 +9,11 @@ import logging
 from peewee import SQL, Database, DatabaseError, Select
 
 from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote, Source
+from timeline_api.search.index import TABLE, EventSearchIndex, table_names
 from timeline_api.search.query import SearchQuery, Term
 from timeline_api.search.sqlite import MARK_END, MARK_START, SNIPPET_TOKENS
 
 logger = logging.getLogger(__name__)
-TABLE = "event_search"
 # Weight classes A-D: title, then actors, then summary, then quotes and sources.
 DOCUMENT = (
     "setweight(to_tsvector('simple', unaccent(title)), 'A') || "
@@ -45,7 +45,7 @@ def compile_tsquery(query: SearchQuery) -> str:
     return " & ".join(groups + ["!" + _tsquery_term(term) for term in query.excluded])
 
 
-class PostgresEventSearch:
+class PostgresEventSearch(EventSearchIndex):
     """The tsvector index and the query that searches it."""
 
     def create_schema(self, db: Database) -> None:
@@ -71,16 +71,9 @@ class PostgresEventSearch:
             f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)"
         )
 
-    def needs_rebuild(self, db: Database) -> bool:
-        (indexed,) = db.execute_sql(f"SELECT count(*) FROM {TABLE}").fetchone()
-        return indexed != Event.select().count()
-
     def rebuild(self, db: Database) -> None:
         """Re-index every event in one statement (inside the loader's transaction)."""
-        t = {
-            model: model._meta.table_name
-            for model in (Event, Quote, Citation, EventPoint, EventActor, Actor, Source)
-        }
+        t = table_names()
         db.execute_sql(f"DELETE FROM {TABLE}")
         db.execute_sql(
             f"INSERT INTO {TABLE} (event_id, title, summary, quotes, actors, sources, document) "

@@ -3,9 +3,9 @@
 from peewee import SQL, Database, NodeList, Select
 
 from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote, Source
+from timeline_api.search.index import TABLE, EventSearchIndex, table_names
 from timeline_api.search.query import SearchQuery, Term
 
-TABLE = "event_search"
 COLUMNS = ("title", "summary", "quotes", "actors", "sources")
 # bm25 weights, in COLUMNS order: a hit in the title counts most, then actors and summary.
 WEIGHTS = (8.0, 3.0, 1.0, 4.0, 1.0)
@@ -33,7 +33,7 @@ def compile_fts5(query: SearchQuery) -> str:
     return expression
 
 
-class SqliteEventSearch:
+class SqliteEventSearch(EventSearchIndex):
     """The FTS5 index and the query that searches it."""
 
     def create_schema(self, db: Database) -> None:
@@ -43,16 +43,9 @@ class SqliteEventSearch:
             + ", tokenize = 'unicode61 remove_diacritics 2')"
         )
 
-    def needs_rebuild(self, db: Database) -> bool:
-        (indexed,) = db.execute_sql(f"SELECT count(*) FROM {TABLE}").fetchone()
-        return indexed != Event.select().count()
-
     def rebuild(self, db: Database) -> None:
         """Re-index every event in one statement (inside the loader's transaction)."""
-        t = {
-            model: model._meta.table_name
-            for model in (Event, Quote, Citation, EventPoint, EventActor, Actor, Source)
-        }
+        t = table_names()
         db.execute_sql(f"DELETE FROM {TABLE}")
         db.execute_sql(
             f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "

@@ -1,0 +1,21 @@
+"""What both search backends share: the tables they index from, and when to re-index."""
+
+from peewee import Database
+
+from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote, Source
+
+TABLE = "event_search"
+
+
+def table_names() -> dict:
+    """Each indexed model's SQL table name, for the engines' own re-index statements."""
+    models = (Event, Quote, Citation, EventPoint, EventActor, Actor, Source)
+    return {model: model._meta.table_name for model in models}
+
+
+class EventSearchIndex:
+    """Base of the engine-specific indexes: one row per event in TABLE."""
+
+    def needs_rebuild(self, db: Database) -> bool:
+        (indexed,) = db.execute_sql(f"SELECT count(*) FROM {TABLE}").fetchone()
+        return indexed != Event.select().count()
