@@ -76,6 +76,7 @@ def init_response_cache(app: Flask) -> ResponseCache:
         hit = cache.get(g.response_cache_key)
         if hit is None:
             return None
+        del g.response_cache_key  # already stored: nothing for the after-hook to do
         body, headers = hit
         return Response(body, headers=headers)
 
