@@ -1,13 +1,17 @@
 """Opening the database named by DATABASE_URL, and the one connection lifecycle."""
 
+import os
+import sqlite3
+import threading
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Flask
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, PeeweeException, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
-from timeline_api.models import database
+from timeline_api.models import DatasetState, database
 from timeline_api.search import search_backend
 
 # WAL lets readers (the API workers) run while the seed loader writes; foreign keys
@@ -101,3 +105,73 @@ def init_app(app: Flask) -> None:
     def _close(exc: BaseException | None) -> None:
         if not database.is_closed():
             database.close()
+
+
+class DataVersionProbe:
+    """Reads the data version (DatasetState) for the response cache, as cheaply as it can.
+
+    The version is read on every cacheable request, so on SQLite it comes from one
+    connection kept open for the worker's life: a new connection would parse the whole
+    schema before its first statement, which cost more than serving a hit. That connection
+    is reopened whenever the file at the path is another file (replaced or restored), so it
+    never reads a database the API no longer serves. On PostgreSQL it is one query through
+    the pool. None means "no version known" (no data yet, or the database failed): the
+    request then takes the ordinary path, which answers or fails as the database does.
+    """
+
+    QUERY = "SELECT version FROM datasetstate WHERE id = 1"
+    # A lock held by someone else is reported quickly: the ordinary path has its own wait.
+    SQLITE_TIMEOUT_SECONDS = 0.1
+
+    def __init__(self, url: str):
+        path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+        self._sqlite_path = path if path and not path.startswith(":memory:") else None
+        self._connection: sqlite3.Connection | None = None
+        self._file_identity: tuple[int, int] | None = None
+        self._lock = threading.Lock()  # gunicorn may run threads (GUNICORN_THREADS)
+
+    def read(self) -> str | None:
+        """The current data version, or None when it cannot be told."""
+        if self._sqlite_path is None:
+            return self._read_through_models()
+        with self._lock:
+            return self._read_sqlite()
+
+    def _read_through_models(self) -> str | None:
+        try:
+            with database.connection_context():
+                return (
+                    DatasetState.select(DatasetState.version).where(DatasetState.id == 1).scalar()
+                )
+        except PeeweeException:
+            return None
+
+    def _read_sqlite(self) -> str | None:
+        try:
+            status = os.stat(self._sqlite_path)
+        except OSError:
+            self._close()
+            return None
+        identity = (status.st_dev, status.st_ino)
+        try:
+            if self._connection is None or identity != self._file_identity:
+                self._close()
+                # mode=rw: never create the file when it has just gone missing.
+                self._connection = sqlite3.connect(
+                    f"file:{quote(self._sqlite_path)}?mode=rw",
+                    uri=True,
+                    timeout=self.SQLITE_TIMEOUT_SECONDS,
+                    isolation_level=None,  # autocommit: each read sees the latest commit
+                    check_same_thread=False,
+                )
+                self._file_identity = identity
+            rows = self._connection.execute(self.QUERY).fetchall()  # all: the statement ends
+        except sqlite3.Error:
+            self._close()
+            return None
+        return rows[0][0] if rows else None
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        self._connection, self._file_identity = None, None

@@ -1,19 +1,33 @@
-"""The response cache: hits skip the work, a new data version is never served stale."""
+"""The response cache: hits skip the work, a new data version is never served stale, and
+what a hit answers is what the app would have answered (per-request parts made anew)."""
+
+import json
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 import yaml
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.api.test_events import count_queries
-from timeline_api.api.response_cache import ResponseCache
+from timeline_api.api.response_cache import CachedResponse, ResponseCache
+from timeline_api.app import create_app
+from timeline_api.config import Config
+from timeline_api.database import DataVersionProbe
 from timeline_api.seeds import load_seeds
 
 
-def test_second_request_is_served_from_the_cache_with_one_query(client, app):
+def test_second_request_is_served_from_the_cache_without_the_app(client, app, database_url):
     first = client.get("/api/v1/events?limit=3")
-    assert count_queries(client, "/api/v1/events?limit=3") == 1  # only the data version
+    # SQLite: the version comes from the probe's own connection (no peewee query);
+    # PostgreSQL: one query through the pool, the version and nothing else.
+    expected = 0 if database_url.startswith("sqlite") else 1
+    assert count_queries(client, "/api/v1/events?limit=3") == expected
     again = client.get("/api/v1/events?limit=3")
     assert again.get_data() == first.get_data()
-    assert again.headers["Link"] == first.headers["Link"]
-    assert again.headers["ETag"] == first.headers["ETag"]
+    for header in ("Link", "ETag", "Cache-Control", "Content-Type", "Content-Security-Policy"):
+        assert again.headers[header] == first.headers[header], header
     assert len(app.extensions["response_cache"]) >= 1
 
 
@@ -23,8 +37,21 @@ def test_per_request_headers_are_fresh_on_a_hit(client):
     assert hit.headers["Access-Control-Allow-Origin"] == "*"
     assert hit.headers["X-Request-ID"] == "r1"
     assert hit.headers["Content-Security-Policy"]
+    ids = {client.get("/api/v1/tags").headers["X-Request-ID"] for _ in range(3)}
+    assert len(ids) == 3
     etag = hit.headers["ETag"]
-    assert client.get("/api/v1/tags", headers={"If-None-Match": etag}).status_code == 304
+    not_modified = client.get("/api/v1/tags", headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not not_modified.get_data()
+    changed = client.get("/api/v1/tags", headers={"If-None-Match": '"other"'})
+    assert changed.status_code == 200 and changed.headers["ETag"] == etag
+
+
+def test_head_after_get_has_the_headers_and_no_body(client):
+    full = client.get("/api/v1/events")
+    head = client.head("/api/v1/events")
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.headers["Content-Length"] == full.headers["Content-Length"]
+    assert head.headers["ETag"] == full.headers["ETag"]
 
 
 def test_a_new_data_version_is_never_served_stale(client, seeds_copy):
@@ -42,17 +69,82 @@ def test_accept_is_part_of_the_key(client):
     assert client.get("/api/v1/events").mimetype == "application/json"
 
 
-def test_errors_are_not_cached(client, app):
+def test_origin_is_part_of_the_key(database_url, seeded_db):
+    allowed = "https://newsroom.example"
+    client = create_app(Config(DATABASE_URL=database_url, CORS_ORIGINS=[allowed])).test_client()
+    assert (
+        client.get("/api/v1/tags", headers={"Origin": allowed}).headers[
+            "Access-Control-Allow-Origin"
+        ]
+        == allowed
+    )
+    other = client.get("/api/v1/tags", headers={"Origin": "https://elsewhere.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    again = client.get("/api/v1/tags", headers={"Origin": allowed})
+    assert again.headers["Access-Control-Allow-Origin"] == allowed
+
+
+def test_host_is_part_of_the_key(client):
+    client.get("/api/v1/events?limit=2", base_url="http://one.example")
+    link = client.get("/api/v1/events?limit=2", base_url="https://two.example").headers["Link"]
+    assert "https://two.example/api/v1/events?" in link and "one.example" not in link
+
+
+def test_errors_and_pages_are_not_cached(client, app):
     before = len(app.extensions["response_cache"])
     client.get("/api/v1/events/nope")
     client.get("/api/v1/events?limit=0")
+    client.get("/api/v1/docs")
+    client.get("/")
     assert len(app.extensions["response_cache"]) == before
+
+
+def test_replayed_requests_are_counted_and_logged(client, capsys):
+    for _ in range(3):
+        assert client.get("/api/v1/tags", headers={"X-Request-ID": "replayed-1"}).status_code == 200
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    access = [line for line in lines if line["logger"] == "timeline_api.access"]
+    assert len(access) == 3
+    assert all(line["request_id"] == "replayed-1" and line["status"] == 200 for line in access)
+    assert all(line["path"] == "/api/v1/tags" for line in access)
+    text = client.get("/metrics").get_data(as_text=True)
+    counted = [
+        found.value
+        for family in text_string_to_metric_families(text)
+        for found in family.samples
+        if found.name == "timeline_http_requests_total"
+        and found.labels == {"endpoint": "tags.list_tags", "method": "GET", "status": "200"}
+    ]
+    assert counted == [3.0]
 
 
 def test_cache_is_bounded_in_entries_and_bytes():
     cache = ResponseCache(max_entries=3, max_bytes=100)
+
+    def entry(body: bytes) -> CachedResponse:
+        return CachedResponse("200 OK", [], body, "tags.list_tags")
+
     for n in range(5):
-        cache.put(("v", n), b"x" * 10, [])
-    assert len(cache) == 3 and cache.get(("v", 0)) is None and cache.get(("v", 4))
-    cache.put(("v", "big"), b"y" * 95, [])
+        cache.put(("v", str(n)), entry(b"x" * 10))
+    assert len(cache) == 3 and cache.get(("v", "0")) is None and cache.get(("v", "4"))
+    cache.put(("v", "big"), entry(b"y" * 95))
     assert cache.get(("v", "big")) and len(cache) == 1
+
+
+def test_probe_follows_the_file_at_the_path(seeded_sqlite, sqlite_database_url, tmp_path):
+    """A file replaced under the workers (a restore) is read, never the old one."""
+    path = sqlite_database_url.removeprefix("sqlite:///")
+    probe = DataVersionProbe(sqlite_database_url)
+    first = probe.read()
+    assert first and len(first) >= 8
+    replacement = tmp_path / "replacement.sqlite3"
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(replacement)) as copy:
+        source.backup(copy)
+        copy.execute("UPDATE datasetstate SET version = 'restored-version'")
+        copy.commit()
+    for leftover in tmp_path.glob(Path(path).name + "*"):  # a restore replaces WAL files too
+        leftover.unlink()
+    shutil.move(replacement, path)
+    assert probe.read() == "restored-version"
+    shutil.move(path, tmp_path / "moved-away.sqlite3")
+    assert probe.read() is None

@@ -1,93 +1,233 @@
-"""A bounded per-worker cache of rendered API answers, keyed on the data version.
+"""A bounded per-worker cache of finished API answers, keyed on the data version.
 
 The data changes only when seeds are loaded, and every load writes a new version into
-DatasetState in the same transaction. Each request reads that version (one indexed
-single-row query) and looks up (version, URL, Accept): a hit skips the queries and the
-serialisation, and a new version makes every old entry unreachable, so nobody is served
-stale data. Entries are bounded in number and bytes, so memory does not grow with the data.
+DatasetState in the same transaction. Each cacheable request reads that version
+(database.DataVersionProbe) and looks up (version, URL, Accept, Origin): a new version
+makes every old entry unreachable, so nobody is served stale data. Entries are bounded in
+number and bytes, so memory does not grow with the data.
+
+The cache sits in front of Flask as WSGI middleware and stores answers as they leave the
+app, with every header the app's hooks added (CORS, ETag, Cache-Control, security
+headers) except the per-request ones. A plain GET that hits is replayed from there without
+entering Flask at all: only a request id, a metrics sample and the access line are made
+for it. Requests whose answer depends on more than the key still go through Flask and its
+hooks, and are answered from the same entries there: conditional requests (a 304 is
+decided by the app's conditional-GET hook) and, when rate limits are on, every request
+(each one must be counted against its client).
 """
 
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
-from timeline_api.models import DatasetState
+from timeline_api.database import DataVersionProbe
+from timeline_api.observability import REQUEST_ID_HEADER, RequestRecorder, accept_or_generate
 
 MAX_ENTRIES = 2048
 MAX_BYTES = 16 * 1024 * 1024
 MAX_ENTRY_BYTES = 512 * 1024  # big exports are rendered each time rather than crowd others out
 CACHEABLE_PREFIX = "/api/v1/"
 NOT_CACHED = ("/api/v1/docs",)
-# What a cached answer keeps; per-request headers (CORS, request id, limits) are added anew.
-KEPT_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Vary")
+# Made anew for each request, so never stored with an answer.
+PER_REQUEST_HEADERS = frozenset(
+    {
+        REQUEST_ID_HEADER.lower(),
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+        "retry-after",
+    }
+)
+# Request headers that make the app's answer depend on more than the key (a 304, a range).
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
+# Where the middleware and the app's hooks tell each other about the request in hand.
+KEY_ENVIRON = "timeline_api.response_cache.key"
+# The data version this request is answered from, for other per-version caches (counts.py).
+DATA_VERSION_ENVIRON = "timeline_api.data_version"
+STORABLE_ENVIRON = "timeline_api.response_cache.storable_endpoint"
+
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CachedResponse:
+    """A finished 200 answer to a GET: status line, headers without the per-request ones."""
+
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    endpoint: str  # the Flask endpoint, for the metrics of a replayed request
 
 
 class ResponseCache:
-    """An LRU of (body, headers) by key, bounded in entries and in total bytes."""
+    """An LRU of answers by key, bounded in entries and in total bytes."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
         self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._entries: OrderedDict[tuple, tuple[bytes, list[tuple[str, str]]]] = OrderedDict()
+        self._entries: OrderedDict[Key, CachedResponse] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()  # gunicorn may run threads (GUNICORN_THREADS)
 
-    def get(self, key: tuple) -> tuple[bytes, list[tuple[str, str]]] | None:
+    def get(self, key: Key) -> CachedResponse | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: tuple, body: bytes, headers: list[tuple[str, str]]) -> None:
-        if len(body) > MAX_ENTRY_BYTES:
+    def put(self, key: Key, entry: CachedResponse) -> None:
+        if len(entry.body) > MAX_ENTRY_BYTES:
             return
         with self._lock:
             if key in self._entries:
                 return
-            self._entries[key] = (body, headers)
-            self._bytes += len(body)
+            self._entries[key] = entry
+            self._bytes += len(entry.body)
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-                _, (old_body, _) = self._entries.popitem(last=False)
-                self._bytes -= len(old_body)
+                _, old = self._entries.popitem(last=False)
+                self._bytes -= len(old.body)
 
     def __len__(self) -> int:
         return len(self._entries)
 
 
-def _cacheable() -> bool:
+def cache_key(environ: dict, version: str) -> Key:
+    """What a stored answer depends on besides the data: the URL as the app sees it (scheme
+    and host make its Link headers), Accept (content negotiation), Origin (CORS headers)."""
     return (
-        request.method in ("GET", "HEAD")
-        and request.path.startswith(CACHEABLE_PREFIX)
-        and not request.path.startswith(NOT_CACHED)
+        version,
+        environ.get("wsgi.url_scheme", ""),
+        environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}",
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        environ.get("HTTP_ACCEPT", ""),
+        environ.get("HTTP_ORIGIN", ""),
     )
 
 
-def init_response_cache(app: Flask) -> ResponseCache:
-    """Serve repeated GETs from the cache; register after every other before_request hook."""
+def _cacheable(environ: dict) -> bool:
+    path = environ.get("PATH_INFO", "")
+    return (
+        environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+        and path.startswith(CACHEABLE_PREFIX)
+        and not path.startswith(NOT_CACHED)
+        # A GET carrying a body is refused by the app (413): let it say so.
+        and environ.get("CONTENT_LENGTH", "") in ("", "0")
+        and "HTTP_TRANSFER_ENCODING" not in environ
+    )
+
+
+def _replayable(environ: dict) -> bool:
+    return not any(name in environ for name in CONDITIONAL_HEADERS)
+
+
+class ResponseCacheMiddleware:
+    """Replays stored answers to plain GETs and stores the app's fresh 200 answers."""
+
+    def __init__(
+        self,
+        wsgi_app: Callable,
+        cache: ResponseCache,
+        probe: DataVersionProbe,
+        recorder: RequestRecorder,
+        replay: bool,
+    ):
+        self.wsgi_app, self.cache, self.probe = wsgi_app, cache, probe
+        self.recorder, self.replay = recorder, replay
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if not _cacheable(environ):
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        version = self.probe.read()
+        if version is None:  # no data yet, or a failing database: the app answers
+            return self.wsgi_app(environ, start_response)
+        environ[DATA_VERSION_ENVIRON] = version
+        key = cache_key(environ, version)
+        if self.replay and _replayable(environ):
+            hit = self.cache.get(key)
+            if hit is not None:
+                return self._replay(hit, environ, start_response, started)
+        environ[KEY_ENVIRON] = key
+        return self._call_and_store(key, environ, start_response)
+
+    def _replay(
+        self, hit: CachedResponse, environ: dict, start_response: Callable, started: float
+    ) -> Iterable[bytes]:
+        request_id = accept_or_generate(environ.get("HTTP_X_REQUEST_ID"))
+        start_response(hit.status, [*hit.headers, (REQUEST_ID_HEADER, request_id)])
+        self.recorder.record_replayed(environ, hit.endpoint, hit.status, request_id, started)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [hit.body]
+
+    def _call_and_store(self, key: Key, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        sent: list = []
+
+        def keep_status_and_headers(status: str, headers: list, exc_info=None):
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        answer = self.wsgi_app(environ, keep_status_and_headers)
+        endpoint = environ.get(STORABLE_ENVIRON)
+        if endpoint is None or not sent or not sent[0].startswith("200"):
+            return answer
+        try:
+            body = b"".join(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+        status, headers = sent
+        kept = [(name, value) for name, value in headers if name.lower() not in PER_REQUEST_HEADERS]
+        self.cache.put(key, CachedResponse(status, kept, body, endpoint))
+        return [body]
+
+
+def init_response_cache(
+    app: Flask, probe: DataVersionProbe, recorder: RequestRecorder, replay: bool
+) -> ResponseCache:
+    """Wrap `app` in the cache; call after every hook is registered (its own run last).
+
+    `replay`: whether plain GETs may be answered before Flask (off when each request must
+    pass the app's hooks, as with rate limits).
+    """
     cache = ResponseCache()
 
     @app.before_request
     def _serve_from_cache() -> Response | None:
-        if not _cacheable():
-            return None
-        version = DatasetState.select(DatasetState.version).where(DatasetState.id == 1).scalar()
-        g.response_cache_key = (version, request.url, request.headers.get("Accept", ""))
-        hit = cache.get(g.response_cache_key)
+        key = request.environ.get(KEY_ENVIRON)
+        hit = cache.get(key) if key is not None else None
         if hit is None:
             return None
-        del g.response_cache_key  # already stored: nothing for the after-hook to do
-        body, headers = hit
-        return Response(body, headers=headers)
+        # Answered from the entry: the app's after-hooks still run (304, limit headers), and
+        # nothing is stored again. The entry's ETag and CORS headers are kept as they are.
+        del request.environ[KEY_ENVIRON]
+        return Response(hit.body, status=hit.status, headers=hit.headers)
 
     @app.after_request
-    def _store_in_cache(response: Response) -> Response:
-        key = g.pop("response_cache_key", None)
-        storable = key is not None and key[0] is not None  # None: no data loaded yet
-        if storable and response.status_code == 200 and not response.direct_passthrough:
-            headers = [(k, v) for k, v in response.headers if k in KEPT_HEADERS]
-            cache.put(key, response.get_data(), headers)
+    def _mark_storable(response: Response) -> Response:
+        if (
+            request.environ.get(KEY_ENVIRON) is not None
+            and request.method == "GET"
+            and response.status_code == 200
+            and not response.direct_passthrough
+            and not response.is_streamed
+            and "Set-Cookie" not in response.headers
+            and request.url_rule is not None
+        ):
+            request.environ[STORABLE_ENVIRON] = request.url_rule.endpoint
         return response
 
+    app.wsgi_app = ResponseCacheMiddleware(app.wsgi_app, cache, probe, recorder, replay)
     app.extensions["response_cache"] = cache
     return cache

@@ -9,14 +9,44 @@ import time
 
 from flask import Flask, Response, g, request
 
-from timeline_api.observability.logs import configure_logging, log_access
-from timeline_api.observability.metrics import METRICS_ENDPOINT, UNMATCHED, init_metrics
+from timeline_api.observability.logs import configure_logging, log_access, write_access_line
+from timeline_api.observability.metrics import (
+    METRICS_ENDPOINT,
+    UNMATCHED,
+    RequestMetrics,
+    init_metrics,
+)
 from timeline_api.observability.request_ids import REQUEST_ID_HEADER, accept_or_generate
 
-__all__ = ["REQUEST_ID_HEADER", "init_observability"]
+__all__ = ["REQUEST_ID_HEADER", "RequestRecorder", "accept_or_generate", "init_observability"]
 
 
-def init_observability(app: Flask) -> None:
+class RequestRecorder:
+    """Counts and logs requests answered before Flask (the response cache's replays) as
+    the hooks below do for the others, so /metrics and the logs miss none."""
+
+    def __init__(self, metrics: RequestMetrics):
+        self.metrics = metrics
+
+    def record_replayed(
+        self, environ: dict, endpoint: str, status: str, request_id: str, started: float
+    ) -> None:
+        code = int(status[:3])
+        method = environ["REQUEST_METHOD"]
+        self.metrics.observe(endpoint, method, code, time.perf_counter() - started)
+        write_access_line(
+            method,
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            code,
+            started,
+            environ.get("REMOTE_ADDR"),
+            environ.get("HTTP_USER_AGENT") or None,
+            request_id,
+        )
+
+
+def init_observability(app: Flask) -> RequestRecorder:
     """Configure logging, and register the request hooks and /metrics on `app`.
 
     Call it before any other after_request hook is registered: Flask runs those hooks in
@@ -43,3 +73,5 @@ def init_observability(app: Flask) -> None:
             )
         log_access(response, started)
         return response
+
+    return RequestRecorder(metrics)

@@ -84,22 +84,42 @@ def configure_logging(level: str, log_format: str) -> None:
 
 def log_access(response: Response, started: float) -> None:
     """The one access line of a request (gunicorn's own access log is off)."""
-    duration_ms = round((time.perf_counter() - started) * 1000, 2)
-    fields = {
-        "method": request.method,
-        "path": request.path,
-        "status": response.status_code,
-        "duration_ms": duration_ms,
-        "remote_addr": request.remote_addr,
-        "user_agent": request.user_agent.string or None,
-    }
-    if request.query_string:
-        fields["query"] = request.query_string.decode("latin-1")
-    access_logger.info(
-        "%s %s %s %.1f ms",
+    write_access_line(
         request.method,
         request.path,
+        request.query_string.decode("latin-1"),
         response.status_code,
-        duration_ms,
-        extra=fields,
+        started,
+        request.remote_addr,
+        request.user_agent.string or None,
     )
+
+
+def write_access_line(
+    method: str,
+    path: str,
+    query: str,
+    status: int,
+    started: float,
+    remote_addr: str | None,
+    user_agent: str | None,
+    request_id: str | None = None,
+) -> None:
+    """The access line from plain values, for requests answered outside a Flask request
+    (the response cache's replays), which pass their `request_id` themselves."""
+    if not access_logger.isEnabledFor(logging.INFO):
+        return  # LOG_LEVEL=WARNING and above: not even the fields are gathered
+    duration_ms = round((time.perf_counter() - started) * 1000, 2)
+    fields = {
+        "method": method,
+        "path": path,
+        "status": status,
+        "duration_ms": duration_ms,
+        "remote_addr": remote_addr,
+        "user_agent": user_agent,
+    }
+    if query:
+        fields["query"] = query
+    if request_id is not None:
+        fields["request_id"] = request_id
+    access_logger.info("%s %s %s %.1f ms", method, path, status, duration_ms, extra=fields)
