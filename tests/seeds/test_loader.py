@@ -1,5 +1,6 @@
 """The seed loader: validation errors name file, line and field; loads are atomic and idempotent."""
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ import yaml
 from tests.conftest import FIXTURE_SEEDS
 from timeline_api.models import ALL_MODELS, Citation, Event, EventRelation, Quote
 from timeline_api.seeds import SeedError, check_seeds, load_seeds
+from timeline_api.seeds import dataset as dataset_module
 from timeline_api.seeds import sync as seed_sync
 
 
@@ -237,3 +239,51 @@ def test_quote_check_tolerates_whitespace_and_curly_quotes(seeds_copy):
         lambda d: d["citations"][0]["quotes"].append("Beta   rejected\nthe plan"),
     )
     assert check_seeds(seeds_copy, FIXTURE_ARTICLES) == []
+
+
+def _break_several_files(seeds_copy: Path) -> None:
+    edit_yaml(seeds_copy / "events" / "alpha-plan.yaml", _set("date", "2021-13-01"))
+    edit_yaml(
+        seeds_copy / "events" / "beta-rejects-plan.yaml",
+        lambda d: d["actors"].append({"actor": "nobody", "role": "speaker"}),
+    )
+    (seeds_copy / "events" / "same-day-b.yaml").write_text('title: "unterminated\n')
+    edit_yaml(seeds_copy / "events" / "same-day-c.yaml", _set("slug", "not-the-file-name"))
+
+
+def test_parallel_read_reports_what_a_serial_read_does(seeds_copy, monkeypatch):
+    """With many event files, worker processes parse and validate them: same events, same
+    problems (files, lines, fields, reasons), in the same order."""
+    _break_several_files(seeds_copy)
+    serial_data, serial_problems = dataset_module.read_dataset(seeds_copy, workers=1)
+    monkeypatch.setattr(dataset_module, "PARALLEL_READ_FROM", 1)
+    parallel_data, parallel_problems = dataset_module.read_dataset(seeds_copy, workers=2)
+    assert parallel_problems == serial_problems
+    assert {p.file.rsplit("/", 1)[-1] for p in serial_problems} == {
+        "alpha-plan.yaml",
+        "beta-rejects-plan.yaml",
+        "same-day-b.yaml",
+        "same-day-c.yaml",
+    }
+    assert all(p.line for p in serial_problems)
+    assert parallel_data.events == serial_data.events
+    assert parallel_data.invalid_slugs == serial_data.invalid_slugs
+
+
+def test_parallel_read_of_valid_seeds_loads_the_same_rows(empty_db, monkeypatch):
+    monkeypatch.setattr(dataset_module, "PARALLEL_READ_FROM", 1)
+    report = load_seeds(FIXTURE_SEEDS)
+    assert report.created["events"] == len(list((FIXTURE_SEEDS / "events").glob("*.yaml")))
+    assert report.version == seed_sync.dataset_version(
+        dataset_module.read_dataset(FIXTURE_SEEDS, workers=1)[0]
+    )
+
+
+def test_load_leaves_the_garbage_collector_as_it_found_it(empty_db, seeds_copy):
+    assert gc.isenabled()
+    load_seeds(FIXTURE_SEEDS)
+    assert gc.isenabled()
+    edit_yaml(seeds_copy / "events" / "alpha-plan.yaml", _set("date", "2021-13-01"))
+    with pytest.raises(SeedError):
+        load_seeds(seeds_copy)
+    assert gc.isenabled()

@@ -1,6 +1,10 @@
 """Reading the whole seeds/ folder into a validated dataset, collecting every problem."""
 
+import gc
+import multiprocessing
+import os
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +29,10 @@ SOURCES_FILE = "sources.yaml"
 ACTORS_FILE = "actors.yaml"
 TAGS_FILE = "tags.yaml"
 EVENTS_DIR = "events"
+# Below this many event files, starting worker processes (about a second) costs more
+# than it saves; the curated seeds are read in the calling process.
+PARALLEL_READ_FROM = 2000
+MAX_READ_WORKERS = 8
 
 
 @dataclass
@@ -95,8 +103,46 @@ def _read_catalog(
     return records
 
 
-def read_dataset(seeds_dir: Path) -> tuple[Dataset, list[SeedProblem]]:
-    """Parse and validate every seed file; return what is valid and every problem found."""
+def _read_event_files(paths: list[Path]) -> list[tuple[Path, dict | None, list[SeedProblem]]]:
+    """Parse and validate event files: (path, the event or None, its problems) for each."""
+    schema = EventSeedSchema()
+    results = []
+    for path in paths:
+        problems: list[SeedProblem] = []
+        seed_file = _read(path, problems)
+        event = _validate(seed_file, schema, problems) if seed_file is not None else None
+        if event is not None and path.stem != event["slug"]:
+            problems.append(
+                seed_file.problem(("slug",), f"must match the file name ({path.stem!r})")
+            )
+        results.append((path, event, problems))
+    return results
+
+
+def _read_event_files_in_parallel(
+    paths: list[Path], workers: int | None
+) -> list[tuple[Path, dict | None, list[SeedProblem]]]:
+    """Event files are independent, so with many of them each core parses and validates
+    its share (YAML construction and marshmallow are pure Python, one core each); results
+    come back in file order, so problems are reported as a serial read would."""
+    workers = workers if workers is not None else min(MAX_READ_WORKERS, os.cpu_count() or 1)
+    if workers < 2 or len(paths) < PARALLEL_READ_FROM:
+        return _read_event_files(paths)
+    chunk_size = max(1, -(-len(paths) // (workers * 4)))  # a few chunks each: even shares
+    chunks = [paths[start : start + chunk_size] for start in range(0, len(paths), chunk_size)]
+    # spawn, not fork: the caller may hold database connections and threads.
+    context = multiprocessing.get_context("spawn")
+    # The workers pause the cyclic garbage collector, as the loader does (loader.py).
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable) as pool:
+        return [result for chunk in pool.map(_read_event_files, chunks) for result in chunk]
+
+
+def read_dataset(seeds_dir: Path, workers: int | None = None) -> tuple[Dataset, list[SeedProblem]]:
+    """Parse and validate every seed file; return what is valid and every problem found.
+
+    `workers`: processes reading event files (default: one per core, from
+    PARALLEL_READ_FROM files on; 1 reads them in this process).
+    """
     seeds_dir = Path(seeds_dir)
     problems: list[SeedProblem] = []
     dataset = Dataset()
@@ -114,22 +160,15 @@ def read_dataset(seeds_dir: Path) -> tuple[Dataset, list[SeedProblem]]:
     event_paths = sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []
     if not events_dir.is_dir():
         problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
-    event_schema = EventSeedSchema()
-    for path in event_paths:
-        seed_file = _read(path, problems)
+    for path, event, file_problems in _read_event_files_in_parallel(event_paths, workers):
+        problems.extend(file_problems)
         name = f"{EVENTS_DIR}/{path.name}"
-        event = None
-        if seed_file is not None:
-            dataset.files[name] = seed_file
-            event = _validate(seed_file, event_schema, problems)
+        # Kept to locate cross-file problems; its content is re-read only if one is found.
+        dataset.files[name] = SeedFile(path, None)
         if event is None:
             dataset.invalid_slugs.add(path.stem)
             continue
         event["_file"], event["_path"] = name, ()
-        if path.stem != event["slug"]:
-            problems.append(
-                seed_file.problem(("slug",), f"must match the file name ({path.stem!r})")
-            )
         dataset.events.append(event)
 
     problems.extend(check_references(dataset))
