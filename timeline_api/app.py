@@ -9,6 +9,7 @@ from timeline_api.api import API_PREFIX, Api
 from timeline_api.api.actors import actors_blueprint
 from timeline_api.api.caching import register_conditional_get
 from timeline_api.api.cors import init_cors
+from timeline_api.api.counts import init_counts
 from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
 from timeline_api.api.events import events_blueprint, exports_blueprint
 from timeline_api.api.rate_limits import init_rate_limits
@@ -18,6 +19,7 @@ from timeline_api.api.security_headers import register_security_headers
 from timeline_api.api.sources import sources_blueprint
 from timeline_api.api.tags import tags_blueprint
 from timeline_api.config import Config
+from timeline_api.database import DataVersionProbe
 from timeline_api.demo import demo_blueprint
 from timeline_api.health import health_blueprint
 from timeline_api.observability import init_observability
@@ -48,7 +50,7 @@ def create_app(config: Config | None = None) -> Flask:
         },
     )
     app.json.sort_keys = False  # keep fields in the documented order
-    init_observability(app)  # first, so its after_request hook runs last
+    recorder = init_observability(app)  # first, so its after_request hook runs last
     database.init_app(app)
     api = Api(app)
     for blueprint in (
@@ -66,9 +68,13 @@ def create_app(config: Config | None = None) -> Flask:
     register_conditional_get(app)
     register_request_limits(app)
     register_security_headers(app)
-    init_rate_limits(app, config.RATE_LIMIT, config.RATE_LIMIT_STORAGE_URI)
-    # Last: its lookup runs after every check above, its store before their after-hooks.
-    init_response_cache(app)
+    limiter = init_rate_limits(app, config.RATE_LIMIT, config.RATE_LIMIT_STORAGE_URI)
+    # Last: its hooks see every check above; its middleware wraps the whole app. With rate
+    # limits on, every request must reach the limiter, so none is replayed before Flask.
+    init_counts(app)
+    init_response_cache(
+        app, DataVersionProbe(config.DATABASE_URL), recorder, replay=limiter is None
+    )
     if config.TRUSTED_PROXY_HOPS:
         # Client address (rate limits, logs) and scheme/host (Link URLs) from the proxies.
         hops = config.TRUSTED_PROXY_HOPS

@@ -117,3 +117,26 @@ def test_reloading_changed_seeds_reindexes(client, seeds_copy):
     path.write_text(yaml.safe_dump(data))
     load_seeds(seeds_copy)
     assert [e["slug"] for e in search(client, "zeppelin")["items"]] == ["alpha-plan"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"type": "statement"},
+        {"year": "2021"},
+        {"from": "2021-05", "to": "2021-12"},
+        {"tag": "privacy"},
+        {"actor": "ann-example"},
+        {"country": "FR"},
+        {"source": "herald-two"},
+    ],
+)
+@pytest.mark.parametrize("q", ["plan", "plan OR forum", "announces -rejects", "pla*"])
+def test_total_is_the_number_of_matches_under_every_filter(client, q, filters):
+    """With words alone the index counts its own matches; with other filters the events
+    are counted: both must equal the items a client can page through, list and facets."""
+    body = search(client, q, limit=100, **filters)
+    assert body["total"] == len(body["items"])
+    facets = client.get("/api/v1/events/facets", query_string={"q": q, **filters}).get_json()
+    assert facets["total"] == body["total"]

@@ -16,7 +16,9 @@ from urllib.parse import urlencode
 from flask import request
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
-from peewee import Field, ModelSelect, Tuple
+from peewee import Field, ModelSelect, SelectBase, Tuple
+
+from timeline_api.api.counts import count_rows
 
 LINK_HEADER_DOC = {
     "description": "RFC 8288 links to the first, next and previous pages "
@@ -126,9 +128,13 @@ def paginate(
     limit: int,
     cursor: str | None,
     key_of: Callable[[Any], Sequence[Any]],
+    counting: SelectBase | None = None,
 ) -> Page:
-    """Run one page of `query` in `sort` order: a count query plus one page query."""
-    total = query.count()
+    """Run one page of `query` in `sort` order: a count query plus one page query.
+
+    `counting`: a cheaper query with the same number of rows as `query`, if there is one.
+    """
+    total = count_rows(counting if counting is not None else query)
     direction, values = _decode(sort, cursor) if cursor else ("next", None)
     # Going backwards, walk the index in reverse and flip the page back afterwards.
     backwards = direction == "prev"

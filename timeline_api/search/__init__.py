@@ -1,8 +1,9 @@
 """Full-text search over events, behind one small interface per database engine.
 
 `parse_search` turns `q` into a SearchQuery; the backend for the bound database keeps
-the index (`create_schema`, `rebuild`) and answers `matching(query)` with rows of
-(event_id, score, snippet), where a lower score ranks higher.
+the index (`create_schema`, `rebuild`), answers `matching(query)` with rows of
+(event_id, score), where a lower score ranks higher, and `snippets(query, ids)` with the
+highlighted passages of a page of matches.
 """
 
 import html

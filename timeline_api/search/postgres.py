@@ -8,7 +8,16 @@ import logging
 
 from peewee import SQL, Database, DatabaseError, Select
 
-from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote, Source
+from timeline_api.models import (
+    Actor,
+    Citation,
+    Event,
+    EventActor,
+    EventPoint,
+    Quote,
+    Source,
+    database,
+)
 from timeline_api.search.index import TABLE, EventSearchIndex, table_names
 from timeline_api.search.query import SearchQuery, Term
 from timeline_api.search.sqlite import MARK_END, MARK_START, SNIPPET_TOKENS
@@ -21,6 +30,7 @@ DOCUMENT = (
     "setweight(to_tsvector('simple', unaccent(summary)), 'C') || "
     "setweight(to_tsvector('simple', unaccent(quotes || ' ' || sources)), 'D')"
 )
+TSQUERY = "to_tsquery('simple', unaccent(%s))"
 HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_TOKENS}, MinWords=8, "
     "ShortWord=2, MaxFragments=1, FragmentDelimiter=…"
@@ -92,21 +102,29 @@ class PostgresEventSearch(EventSearchIndex):
             f"FROM {t[Event]} e) AS texts"
         )
 
-    def matching(self, query: SearchQuery) -> Select:
-        """Rows (event_id, score, snippet) matching `query`; a lower score ranks higher."""
+    def matching(self, query: SearchQuery, ranked: bool = True) -> Select:
+        """Rows (event_id, score) matching `query`, a lower score ranking higher; without
+        `ranked`, (event_id) alone, for counting."""
         text = compile_tsquery(query)
-        tsquery = "to_tsquery('simple', unaccent(%s))"
-        return Select(
-            from_list=[SQL(TABLE)],
-            columns=[
-                SQL("event_id").alias("event_id"),
-                # ts_rank_cd grows with relevance; negate it so both engines sort ascending.
-                # float8: a float4 would not equal its own value sent back in a cursor.
-                SQL(f"(-ts_rank_cd(document, {tsquery}))::float8", [text]).alias("score"),
-                SQL(
-                    f"ts_headline('simple', title || ' ' || summary || ' ' || quotes, "
-                    f"{tsquery}, %s)",
-                    [text, HEADLINE_OPTIONS],
-                ).alias("snippet"),
-            ],
-        ).where(SQL(f"document @@ {tsquery}", [text]))
+        columns = [SQL("event_id").alias("event_id")]
+        if ranked:
+            # ts_rank_cd grows with relevance; negate it so both engines sort ascending.
+            # float8: a float4 would not equal its own value sent back in a cursor.
+            columns.append(
+                SQL(f"(-ts_rank_cd(document, {TSQUERY}))::float8", [text]).alias("score")
+            )
+        matches = SQL(f"document @@ {TSQUERY}", [text])
+        # Bound, so that it can be counted on its own (api/events/filters.py).
+        return Select(from_list=[SQL(TABLE)], columns=columns).where(matches).bind(database)
+
+    def snippets(self, query: SearchQuery, event_ids: list[int]) -> dict[int, str]:
+        """The highlighted passage of each of `event_ids` (a page of matches): ts_headline
+        re-parses a whole text, so it runs for the page, never for every match."""
+        if not event_ids:
+            return {}
+        cursor = database.execute_sql(
+            f"SELECT event_id, ts_headline('simple', title || ' ' || summary || ' ' || quotes, "
+            f"{TSQUERY}, %s) FROM {TABLE} WHERE event_id = ANY(%s)",
+            [compile_tsquery(query), HEADLINE_OPTIONS, list(event_ids)],
+        )
+        return dict(cursor.fetchall())

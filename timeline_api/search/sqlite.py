@@ -1,8 +1,17 @@
 """Full-text search on SQLite with FTS5: one row per event, ranked with bm25."""
 
-from peewee import SQL, Database, NodeList, Select
+from peewee import SQL, Database, Select
 
-from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote, Source
+from timeline_api.models import (
+    Actor,
+    Citation,
+    Event,
+    EventActor,
+    EventPoint,
+    Quote,
+    Source,
+    database,
+)
 from timeline_api.search.index import TABLE, EventSearchIndex, table_names
 from timeline_api.search.query import SearchQuery, Term
 
@@ -62,20 +71,30 @@ class SqliteEventSearch(EventSearchIndex):
             f"FROM {t[Event]} e"
         )
 
-    def matching(self, query: SearchQuery) -> Select:
-        """Rows (event_id, score, snippet) matching `query`; a lower score ranks higher."""
+    def matching(self, query: SearchQuery, ranked: bool = True) -> Select:
+        """Rows (event_id, score) matching `query`, a lower score ranking higher; without
+        `ranked`, (event_id) alone, for counting."""
         weights = ", ".join(str(weight) for weight in WEIGHTS)
-        return Select(
-            from_list=[SQL(TABLE)],
-            columns=[
-                SQL("rowid").alias("event_id"),
-                SQL(f"bm25({TABLE}, {weights})").alias("score"),
-                NodeList(
-                    (
-                        SQL(f"snippet({TABLE}, -1, "),
-                        NodeList((MARK_START, MARK_END, "…", SNIPPET_TOKENS), ", ", parens=False),
-                        SQL(")"),
-                    )
-                ).alias("snippet"),
-            ],
-        ).where(SQL(f"{TABLE} MATCH ?", [compile_fts5(query)]))
+        columns = [SQL("rowid").alias("event_id")]
+        if ranked:
+            columns.append(SQL(f"bm25({TABLE}, {weights})").alias("score"))
+        matches = SQL(f"{TABLE} MATCH ?", [compile_fts5(query)])
+        # Bound, so that it can be counted on its own (api/events/filters.py).
+        return Select(from_list=[SQL(TABLE)], columns=columns).where(matches).bind(database)
+
+    def snippets(self, query: SearchQuery, event_ids: list[int]) -> dict[int, str]:
+        """The highlighted passage of each of `event_ids` (a page of matches).
+
+        Asked for the page only: snippet() re-reads and re-tokenises an event's text, and
+        computing it for every match, as part of the ranking query, cost more than the
+        ranking itself once a word matched thousands of events.
+        """
+        if not event_ids:
+            return {}
+        placeholders = ", ".join("?" * len(event_ids))
+        cursor = database.execute_sql(
+            f"SELECT rowid, snippet({TABLE}, -1, ?, ?, ?, ?) FROM {TABLE} "
+            f"WHERE {TABLE} MATCH ? AND rowid IN ({placeholders})",
+            [MARK_START, MARK_END, "…", SNIPPET_TOKENS, compile_fts5(query), *event_ids],
+        )
+        return dict(cursor.fetchall())

@@ -10,7 +10,12 @@ import datetime as dt
 from flask import Response, request
 from flask_smorest import abort
 
-from timeline_api.api.events.filters import SORT_KEYS, filter_events, sort_order
+from timeline_api.api.events.filters import (
+    SORT_KEYS,
+    attach_snippets,
+    filter_events,
+    sort_order,
+)
 from timeline_api.api.events.representation import event_summaries, source_url
 from timeline_api.exports import EXPORT_FORMATS, ExportContext, ExportFormat
 from timeline_api.models import DatasetState, Source
@@ -64,7 +69,8 @@ def export_sources(sources) -> dict[str, dict]:
 def export_response(export: ExportFormat, params: dict) -> Response:
     """Render every event matching `params` in `export`'s format."""
     sort = sort_order(params)
-    events = event_summaries(list(filter_events(params).order_by(*SORT_KEYS[sort].ordering())))
+    matching = list(filter_events(params).order_by(*SORT_KEYS[sort].ordering()))
+    events = event_summaries(attach_snippets(params, matching))
     cited = {slug for event in events for slug in event["sources"]}
     sources = export_sources(Source.select().where(Source.slug.in_(cited or {""})))
     state = DatasetState.get_or_none(DatasetState.id == 1)

@@ -4,13 +4,21 @@ from flask_smorest import abort
 from marshmallow import RAISE
 
 from timeline_api.api import Blueprint
+from timeline_api.api.counts import count_rows
 from timeline_api.api.events.exports import (
     export_documentation,
     export_response,
     negotiated_format,
 )
 from timeline_api.api.events.facets import event_facets
-from timeline_api.api.events.filters import SORT_KEYS, event_sort_key, filter_events, sort_order
+from timeline_api.api.events.filters import (
+    SORT_KEYS,
+    attach_snippets,
+    counting_query,
+    event_sort_key,
+    filter_events,
+    sort_order,
+)
 from timeline_api.api.events.representation import event_detail, event_summaries
 from timeline_api.api.events.schemas import (
     EventDetailSchema,
@@ -57,9 +65,11 @@ def list_events(**params):
         params["limit"],
         params.get("cursor"),
         key_of=event_sort_key(sort),
+        counting=counting_query(params),
     )
     # Vary: the same URL answers CSV, iCalendar... to other Accept headers.
-    return page_body(page, event_summaries(page.items)), {
+    summaries = event_summaries(attach_snippets(params, page.items))
+    return page_body(page, summaries), {
         "Link": link_header(page),
         "Vary": "Accept",
     }
@@ -80,7 +90,7 @@ def list_event_facets(**params):
     the list's total under all the filters. An event's year is the year of its date.
     """
     return {
-        "total": filter_events(params).count(),
+        "total": count_rows(counting_query(params)),
         "facets": event_facets(params, filter_events),
     }
 
