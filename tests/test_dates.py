@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from timeline_api.dates import parse_partial_date
+from timeline_api.dates import LONGEST_PERIOD, earliest_start_ending_from, parse_partial_date
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,16 @@ def test_partial_dates_span_their_period(text, precision, start, end):
 def test_bad_dates_say_why(text, reason):
     with pytest.raises(ValueError, match=reason):
         parse_partial_date(text)
+
+
+def test_no_period_is_longer_than_the_longest():
+    for text in ("2020", "2021", "2000", "1900", "0001", "9999", "2020-02", "2020-12-31"):
+        period = parse_partial_date(text)
+        assert period.end - period.start <= LONGEST_PERIOD
+    assert parse_partial_date("2020").end - parse_partial_date("2020").start == LONGEST_PERIOD
+
+
+def test_earliest_start_ending_from():
+    last_day = dt.date(2020, 12, 31)
+    assert earliest_start_ending_from(last_day) == dt.date(2020, 1, 1)
+    assert earliest_start_ending_from(dt.date(1, 6, 1)) == dt.date.min

@@ -8,6 +8,19 @@ from dataclasses import dataclass
 _PARTIAL_DATE = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?\Z")
 
 
+# The longest period a partial date can mean: a leap year, from its first to its last day.
+LONGEST_PERIOD = dt.timedelta(days=365)
+
+
+def earliest_start_ending_from(day: dt.date) -> dt.date:
+    """The earliest first day of a period that ends on or after `day`.
+
+    A filter "ends on or after D" cannot use an index on the first day by itself; with this
+    bound added, it reads about a year of the index instead of everything before D.
+    """
+    return day - LONGEST_PERIOD if day - dt.date.min > LONGEST_PERIOD else dt.date.min
+
+
 @dataclass(frozen=True)
 class PartialDate:
     """A date known to a precision; `start`/`end` bound the period it may mean."""

@@ -70,6 +70,12 @@ def test_summary_fields(client):
         ("to=2020-12-31", ["forum-meeting"]),
         ("from=2021&to=2021-05", ["alpha-plan", "same-day-a", "same-day-b", "same-day-c"]),
         ("from=2020-06&to=2020-06", ["forum-meeting"]),
+        # "2020" is a leap year, its first day 365 days before its last: the lower bound
+        # put on date_start for the index (dates.earliest_start_ending_from) keeps it.
+        ("from=2020-12-31", ASCENDING),
+        ("from=2020-12-31&to=2020-12-31", ["forum-meeting"]),
+        ("from=2021-01-01&to=2021-01-01", []),
+        ("year=2020&type=meeting", ["forum-meeting"]),
     ],
 )
 def test_filters(client, query, expected):

@@ -9,6 +9,7 @@ from peewee import SQL, ModelSelect, SelectBase
 
 from timeline_api.api.events.schemas import EventFilterArgsSchema
 from timeline_api.api.pagination import SortKey
+from timeline_api.dates import earliest_start_ending_from
 from timeline_api.models import Actor, Citation, Event, EventActor, EventTag, Source, Tag, database
 from timeline_api.search import SearchQuery, SearchSyntaxError, parse_search, search_backend
 
@@ -90,8 +91,13 @@ def filter_events(params: dict) -> ModelSelect:
             .join(matches, on=(Event.id == matches.c.event_id))
             .objects()
         )
+    # Each "ends on or after" also bounds the first day from below (it is implied, since
+    # no period is longer than a year): the (date_start) indexes then read a range.
     if params.get("from_"):
-        query = query.where(Event.date_end >= params["from_"].start)
+        start = params["from_"].start
+        query = query.where(
+            (Event.date_end >= start) & (Event.date_start >= earliest_start_ending_from(start))
+        )
     if params.get("to"):
         query = query.where(Event.date_start <= params["to"].end)
     if params.get("year"):
@@ -100,7 +106,9 @@ def filter_events(params: dict) -> ModelSelect:
             reduce(
                 operator.or_,
                 [
-                    (Event.date_start <= dt.date(year, 12, 31))
+                    Event.date_start.between(
+                        earliest_start_ending_from(dt.date(year, 1, 1)), dt.date(year, 12, 31)
+                    )
                     & (Event.date_end >= dt.date(year, 1, 1))
                     for year in params["year"]
                 ],
