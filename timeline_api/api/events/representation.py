@@ -28,13 +28,14 @@ def source_url(slug: str) -> str:
     return url_for("sources.get_source", slug=slug)
 
 
-def event_ref(event: Event) -> dict:
+def event_ref(slug: str, title: str, date: str, date_precision: str) -> dict:
+    """A short reference to another event, as `related` lists it."""
     return {
-        "slug": event.slug,
-        "url": event_url(event.slug),
-        "title": event.title,
-        "date": event.date,
-        "date_precision": event.date_precision,
+        "slug": slug,
+        "url": event_url(slug),
+        "title": title,
+        "date": date,
+        "date_precision": date_precision,
     }
 
 
@@ -51,19 +52,28 @@ def event_summaries(events: list[Event]) -> list[dict]:
             .tuples()
         ):
             tags[event_id].append(slug)
-        for link in (
-            EventActor.select(EventActor, Actor)
+        # Tuples, not model objects: building two models per row cost more than the query.
+        for event_id, slug, name, actor_type, country, role in (
+            EventActor.select(
+                EventActor.event,
+                Actor.slug,
+                Actor.name,
+                Actor.actor_type,
+                Actor.country,
+                EventActor.role,
+            )
             .join(Actor)
             .where(EventActor.event.in_(ids))
             .order_by(EventActor.position)
+            .tuples()
         ):
-            actors[link.event_id].append(
+            actors[event_id].append(
                 {
-                    "slug": link.actor.slug,
-                    "name": link.actor.name,
-                    "actor_type": link.actor.actor_type,
-                    "country": link.actor.country,
-                    "role": link.role,
+                    "slug": slug,
+                    "name": name,
+                    "actor_type": actor_type,
+                    "country": country,
+                    "role": role,
                 }
             )
         for event_id, slug in (
@@ -99,73 +109,94 @@ def event_summaries(events: list[Event]) -> list[dict]:
 
 
 def event_detail(event: Event) -> dict:
-    """The whole event: summary fields plus tags, citations with quotes, points, relations."""
+    """The whole event: summary fields plus tags, citations with quotes, points, relations.
+
+    Its queries fetch tuples rather than model objects: building a model per row (two for
+    a join) took longer than running the queries.
+    """
     detail = event_summaries([event])[0]
     detail["tag_details"] = [
-        {"slug": tag.slug, "name": tag.name}
-        for tag in Tag.select().join(EventTag).where(EventTag.event == event).order_by(Tag.slug)
+        {"slug": slug, "name": name}
+        for slug, name in Tag.select(Tag.slug, Tag.name)
+        .join(EventTag)
+        .where(EventTag.event == event)
+        .order_by(Tag.slug)
+        .tuples()
     ]
     citations = list(
-        Citation.select(Citation, Source)
+        Citation.select(
+            Citation.id,
+            Source.slug,
+            Source.publisher,
+            Source.headline,
+            Source.published,
+            Source.url,
+        )
         .join(Source)
         .where(Citation.event == event)
         .order_by(Citation.position)
+        .tuples()
     )
     quotes = defaultdict(list)
-    for quote in (
-        Quote.select().where(Quote.citation.in_([c.id for c in citations])).order_by(Quote.position)
+    for citation_id, text in (
+        Quote.select(Quote.citation, Quote.text)
+        .where(Quote.citation.in_([citation[0] for citation in citations]))
+        .order_by(Quote.position)
+        .tuples()
     ):
-        quotes[quote.citation_id].append(quote.text)
+        quotes[citation_id].append(text)
     detail["citations"] = [
         {
             "source": {
-                "slug": c.source.slug,
-                "url": source_url(c.source.slug),
-                "publisher": c.source.publisher,
-                "headline": c.source.headline,
-                "published": c.source.published,
-                "article_url": c.source.url,
+                "slug": slug,
+                "url": source_url(slug),
+                "publisher": publisher,
+                "headline": headline,
+                "published": published,
+                "article_url": article_url,
             },
-            "quotes": quotes[c.id],
+            "quotes": quotes[citation_id],
         }
-        for c in citations
+        for citation_id, slug, publisher, headline, published, article_url in citations
     ]
     detail["points"] = [
-        {"summary": point.summary, "quote": point.quote, "source": point.source.slug}
-        for point in EventPoint.select(EventPoint, Source)
+        {"summary": summary, "quote": quote, "source": slug}
+        for summary, quote, slug in EventPoint.select(
+            EventPoint.summary, EventPoint.quote, Source.slug
+        )
         .join(Source)
         .where(EventPoint.event == event)
         .order_by(EventPoint.position)
+        .tuples()
     ]
-    Target = Event.alias()
-    outgoing = (
-        EventRelation.select(EventRelation, Target)
-        .join(Target, on=(EventRelation.target == Target.id))
-        .where(EventRelation.event == event)
-    )
-    Origin = Event.alias()
-    incoming = (
-        EventRelation.select(EventRelation, Origin)
-        .join(Origin, on=(EventRelation.event == Origin.id))
-        .where(EventRelation.target == event)
-    )
-    related = [
-        {
-            "relation": r.relation_type,
-            "direction": "outgoing",
-            "note": r.note,
-            "event": event_ref(r.target),
-        }
-        for r in outgoing
-    ] + [
-        {
-            "relation": RELATION_INVERSES[r.relation_type],
-            "direction": "incoming",
-            "note": r.note,
-            "event": event_ref(r.event),
-        }
-        for r in incoming
-    ]
+    related = []
+    Other = Event.alias()
+    for direction, this_end, other_end in (
+        ("outgoing", EventRelation.event, EventRelation.target),
+        ("incoming", EventRelation.target, EventRelation.event),
+    ):
+        for relation_type, note, *other in (
+            EventRelation.select(
+                EventRelation.relation_type,
+                EventRelation.note,
+                Other.slug,
+                Other.title,
+                Other.date,
+                Other.date_precision,
+            )
+            .join(Other, on=(other_end == Other.id))
+            .where(this_end == event)
+            .tuples()
+        ):
+            inverse = direction == "incoming"
+            related.append(
+                {
+                    "relation": RELATION_INVERSES[relation_type] if inverse else relation_type,
+                    "direction": direction,
+                    "note": note,
+                    "event": event_ref(*other),
+                }
+            )
     related.sort(key=lambda item: (item["event"]["date"], item["event"]["slug"]))
     detail["related"] = related
     return detail
