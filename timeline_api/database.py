@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Flask
+from flask import Flask, request
 from peewee import Database, PeeweeException, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
@@ -20,6 +20,9 @@ SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1}
 # A request waiting on a locked database gives up (503) within a second; the CLI's
 # writers (seed, migrate) may wait longer for another writer to finish.
 SQLITE_BUSY_TIMEOUT_MS = {"request": 600, "command": 30_000}
+# Where the response cache leaves, for the rest of the request, the data version it read.
+DATA_VERSION_ENVIRON = "timeline_api.data_version"
+SQLITE_REQUEST_CACHE_KIB = 16_000
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK_ID = 7_202_008
 POSTGRES_POOL_SIZE = 8
@@ -53,6 +56,11 @@ def open_database(url: str, role: str = "request") -> Database:
         # Only the CLI's writers need these: WAL mode is stored in the file once set, and
         # foreign keys matter only when rows change. Requests skip two statements each.
         db._pragmas = list(SQLITE_PRAGMAS.items())
+    elif isinstance(db, SqliteDatabase):
+        # A worker keeps its connection (KeptSqliteConnection), so a page cache larger
+        # than SQLite's 2 MB default pays off on large datasets; it is bounded, so memory
+        # stays flat as the data grows (a small database never fills it).
+        db._pragmas = [("cache_size", -SQLITE_REQUEST_CACHE_KIB)]
     return db
 
 
@@ -98,13 +106,84 @@ def migrate_database() -> list[str]:
 
 
 def init_app(app: Flask) -> None:
-    """Bind the app's database; a request connects on its first query and closes at its end."""
-    bind_database(app.config["DATABASE_URL"])
+    """Bind the app's database and manage each request's connection.
+
+    PostgreSQL: a request takes a pooled connection on its first query and gives it back
+    at its end. SQLite: see KeptSqliteConnection.
+    """
+    db = bind_database(app.config["DATABASE_URL"])
+    path = sqlite_file_path(app.config["DATABASE_URL"]) if isinstance(db, SqliteDatabase) else None
+    kept = KeptSqliteConnection(path) if path else None
+
+    if kept is not None:
+
+        @app.before_request
+        def _check_kept_connection() -> None:
+            kept.check(request.environ.get(DATA_VERSION_ENVIRON))
 
     @app.teardown_appcontext
     def _close(exc: BaseException | None) -> None:
-        if not database.is_closed():
+        if database.is_closed():
+            return
+        if kept is None or exc is not None or not kept.keep_after_request():
             database.close()
+
+
+def sqlite_file_path(url: str) -> str | None:
+    """The file of a `sqlite:///` URL (None for another engine or an in-memory database)."""
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    return path if path and not path.startswith(":memory:") else None
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+class KeptSqliteConnection:
+    """Keeps a worker's SQLite connection from one request to the next, while it is safe.
+
+    A new connection parses the whole schema on its first statement and starts with an
+    empty page cache: at 100,000 events that cost more than the queries of a page. The
+    connection is dropped, and the next query opens a fresh one, whenever it could differ
+    from what the request must read: the file at the path is another one (replaced,
+    restored, gone), the data version it reads is not the one the response cache read
+    for this request (so an answer is only ever built from the data version it is keyed
+    on), or there is no such version (no data, or a failing database: those requests run
+    as before, with a connection of their own).
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self._state = threading.local()  # peewee's connections are per thread, too
+
+    def check(self, version: str | None) -> None:
+        """Before a request: drop the kept connection unless it reads `version` of the
+        same file."""
+        self._state.version = version
+        if database.is_closed():
+            self._state.identity = _file_identity(self.path)
+            return
+        if (
+            version is None
+            or _file_identity(self.path) != getattr(self._state, "identity", None)
+            or self._read_version() != version
+        ):
+            database.close()
+            self._state.identity = _file_identity(self.path)
+
+    def keep_after_request(self) -> bool:
+        return getattr(self._state, "version", None) is not None
+
+    def _read_version(self) -> str | None:
+        try:
+            rows = database.connection().execute(DataVersionProbe.QUERY).fetchall()
+        except sqlite3.Error:
+            return None
+        return rows[0][0] if rows else None
 
 
 class DataVersionProbe:
@@ -124,8 +203,7 @@ class DataVersionProbe:
     SQLITE_TIMEOUT_SECONDS = 0.1
 
     def __init__(self, url: str):
-        path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
-        self._sqlite_path = path if path and not path.startswith(":memory:") else None
+        self._sqlite_path = sqlite_file_path(url)
         self._connection: sqlite3.Connection | None = None
         self._file_identity: tuple[int, int] | None = None
         self._lock = threading.Lock()  # gunicorn may run threads (GUNICORN_THREADS)
@@ -147,12 +225,10 @@ class DataVersionProbe:
             return None
 
     def _read_sqlite(self) -> str | None:
-        try:
-            status = os.stat(self._sqlite_path)
-        except OSError:
+        identity = _file_identity(self._sqlite_path)
+        if identity is None:
             self._close()
             return None
-        identity = (status.st_dev, status.st_ino)
         try:
             if self._connection is None or identity != self._file_identity:
                 self._close()

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from flask import current_app, has_request_context, request
 from peewee import SelectBase
 
-from timeline_api.api.response_cache import DATA_VERSION_ENVIRON
+from timeline_api.database import DATA_VERSION_ENVIRON
 from timeline_api.models import database
 
 MAX_ENTRIES = 8192

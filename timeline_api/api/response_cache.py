@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, request
 
-from timeline_api.database import DataVersionProbe
+from timeline_api.database import DATA_VERSION_ENVIRON, DataVersionProbe
 from timeline_api.observability import REQUEST_ID_HEADER, RequestRecorder, accept_or_generate
 
 MAX_ENTRIES = 2048
@@ -53,8 +53,6 @@ CONDITIONAL_HEADERS = (
 )
 # Where the middleware and the app's hooks tell each other about the request in hand.
 KEY_ENVIRON = "timeline_api.response_cache.key"
-# The data version this request is answered from, for other per-version caches (counts.py).
-DATA_VERSION_ENVIRON = "timeline_api.data_version"
 STORABLE_ENVIRON = "timeline_api.response_cache.storable_endpoint"
 
 Key = tuple[str, ...]
