@@ -58,3 +58,10 @@ def test_behind_a_trusted_proxy_the_client_address_and_scheme_come_from_it(datab
     assert other.status_code == 200  # another client, another budget
     again = client.get("/api/v1/events", headers={**headers, "X-Forwarded-For": "203.0.113.1"})
     assert again.status_code == 429
+
+
+def test_response_cache_entries():
+    assert Config.from_env({}).RESPONSE_CACHE_ENTRIES == 2048
+    assert Config.from_env({"RESPONSE_CACHE_ENTRIES": "0"}).RESPONSE_CACHE_ENTRIES == 0
+    with pytest.raises(ValueError, match="RESPONSE_CACHE_ENTRIES"):
+        Config.from_env({"RESPONSE_CACHE_ENTRIES": "-1"})

@@ -9,7 +9,12 @@ import pytest
 
 from timeline_api.app import create_app
 from timeline_api.config import Config
-from timeline_api.database import DataVersionProbe, KeptSqliteConnection, bind_database
+from timeline_api.data_version import (
+    DATA_VERSION_ENVIRON,
+    DataVersionProbe,
+    KeptSqliteConnection,
+)
+from timeline_api.database import bind_database
 from timeline_api.models import database
 
 VERSION_QUERY = "SELECT version FROM datasetstate"
@@ -30,7 +35,7 @@ def test_a_worker_keeps_its_connection_between_requests(sqlite_database_url, see
     assert client.get("/api/v1/events?limit=2").status_code == 200
     assert database.connection() is first
     assert first.execute("PRAGMA cache_size").fetchone()[0] < -2000  # more than the default
-    # Routes the response cache does not see have no data version: they close theirs.
+    # Readiness checks that a connection can be opened, so it closes the one it used.
     assert client.get("/readyz").status_code == 200
     assert database.is_closed()
 
@@ -39,7 +44,7 @@ def test_a_connection_on_an_older_snapshot_is_dropped(kept):
     """A statement left running holds its read snapshot, so the kept connection would read
     old data under the new version: it is replaced before the request instead."""
     path, connection_keeper, probe = kept
-    connection_keeper.check(probe.read())
+    connection_keeper.check({DATA_VERSION_ENVIRON: probe.read()})
     connection = database.connection()
     leaked = connection.execute("SELECT slug FROM event")
     leaked.fetchone()  # not exhausted: its snapshot stays open
@@ -48,14 +53,14 @@ def test_a_connection_on_an_older_snapshot_is_dropped(kept):
         writer.commit()
     assert probe.read() == "next-version"
     assert connection.execute(VERSION_QUERY).fetchone()[0] != "next-version"  # stale
-    connection_keeper.check("next-version")
+    connection_keeper.check({DATA_VERSION_ENVIRON: "next-version"})
     assert database.is_closed()
     assert database.connection().execute(VERSION_QUERY).fetchone()[0] == "next-version"
 
 
 def test_a_replaced_file_is_read_through_a_new_connection(kept, tmp_path):
     path, connection_keeper, probe = kept
-    connection_keeper.check(probe.read())
+    connection_keeper.check({DATA_VERSION_ENVIRON: probe.read()})
     database.connection().execute(VERSION_QUERY).fetchall()
     replacement = tmp_path / "replacement.sqlite3"
     with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(replacement)) as copy:
@@ -65,15 +70,25 @@ def test_a_replaced_file_is_read_through_a_new_connection(kept, tmp_path):
     for leftover in path.parent.glob(path.name + "*"):
         leftover.unlink()
     shutil.move(replacement, path)
-    connection_keeper.check(probe.read())
+    connection_keeper.check({DATA_VERSION_ENVIRON: probe.read()})
     assert database.is_closed()
     assert database.connection().execute(VERSION_QUERY).fetchone()[0] == "restored-version"
 
 
 def test_an_unknown_version_means_a_connection_of_the_request_own(kept):
-    _, connection_keeper, _ = kept
-    connection_keeper.check(None)
+    _, connection_keeper, probe = kept
+    connection_keeper.check({DATA_VERSION_ENVIRON: probe.read()})
+    database.connection()
+    connection_keeper.check({DATA_VERSION_ENVIRON: None})  # the probe failed
+    assert database.is_closed()
     database.connection()
     assert not connection_keeper.keep_after_request()
-    connection_keeper.check(None)
+
+
+def test_a_gone_file_is_never_read_through_the_kept_connection(kept, tmp_path):
+    path, connection_keeper, probe = kept
+    connection_keeper.check({DATA_VERSION_ENVIRON: probe.read()})
+    database.connection().execute(VERSION_QUERY).fetchall()
+    path.rename(tmp_path / "moved.sqlite3")
+    connection_keeper.check({})  # a route without a version (/readyz) checks the file too
     assert database.is_closed()

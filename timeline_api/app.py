@@ -19,7 +19,7 @@ from timeline_api.api.security_headers import register_security_headers
 from timeline_api.api.sources import sources_blueprint
 from timeline_api.api.tags import tags_blueprint
 from timeline_api.config import Config
-from timeline_api.database import DataVersionProbe
+from timeline_api.data_version import DataVersionProbe
 from timeline_api.demo import demo_blueprint
 from timeline_api.health import health_blueprint
 from timeline_api.observability import init_observability
@@ -69,11 +69,12 @@ def create_app(config: Config | None = None) -> Flask:
     register_request_limits(app)
     register_security_headers(app)
     limiter = init_rate_limits(app, config.RATE_LIMIT, config.RATE_LIMIT_STORAGE_URI)
-    # Last: its hooks see every check above; its middleware wraps the whole app. With rate
-    # limits on, every request must reach the limiter, so none is replayed before Flask.
-    init_counts(app)
+    probe = DataVersionProbe(config.DATABASE_URL)
+    init_counts(app, probe)
+    # Last: its hooks see every check above, and its middleware wraps the whole app. With
+    # rate limits on, every request must reach the limiter, so none is replayed before Flask.
     init_response_cache(
-        app, DataVersionProbe(config.DATABASE_URL), recorder, replay=limiter is None
+        app, probe, recorder, replay=limiter is None, max_entries=config.RESPONSE_CACHE_ENTRIES
     )
     if config.TRUSTED_PROXY_HOPS:
         # Client address (rate limits, logs) and scheme/host (Link URLs) from the proxies.

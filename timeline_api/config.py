@@ -29,6 +29,8 @@ class Config:
     RATE_LIMIT_STORAGE_URI: str = "memory://"
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust.
     TRUSTED_PROXY_HOPS: int = 0
+    # Answers each worker keeps (api/response_cache.py); 0 turns the response cache off.
+    RESPONSE_CACHE_ENTRIES: int = 2048
     TESTING: bool = False
 
     @classmethod
@@ -75,6 +77,12 @@ class Config:
         if not hops.isdigit():
             raise ValueError(f"TRUSTED_PROXY_HOPS must be a whole number, not {hops!r}.")
         config.TRUSTED_PROXY_HOPS = int(hops)
+        entries = environ.get("RESPONSE_CACHE_ENTRIES") or str(config.RESPONSE_CACHE_ENTRIES)
+        if not entries.isdigit():
+            raise ValueError(
+                f"RESPONSE_CACHE_ENTRIES must be a whole number (0: no cache), not {entries!r}."
+            )
+        config.RESPONSE_CACHE_ENTRIES = int(entries)
         return config
 
 

@@ -4,6 +4,7 @@ import logging
 
 import pytest
 
+from timeline_api.api.events import filters, representation
 from timeline_api.seeds import load_seeds
 
 ASCENDING = [
@@ -228,16 +229,30 @@ def test_list_query_count_does_not_grow_with_page_size(client, path):
     small = count_queries(client, f"{path}?limit=2")
     large = count_queries(client, f"{path}?limit=100")
     assert small == large
-    assert large <= 5
+    # The page, three queries for its links, and (on PostgreSQL) the data version read
+    # before and after it (the response cache keeps an answer only if it did not change).
+    assert large <= 6
 
 
-def test_a_total_is_counted_once_per_data_version_and_filters(client, seeds_copy):
+def test_a_total_is_counted_once_per_data_version_and_filters(client, seeds_copy, database_url):
     first = count_queries(client, "/api/v1/events?limit=1&type=statement")
-    # Another page size (not in the response cache), same filters: no count query.
-    assert count_queries(client, "/api/v1/events?limit=2&type=statement") == first - 1
+    # Another page size (not in the response cache), same filters: no count query (nor,
+    # on PostgreSQL, the version read again to keep the count).
+    counting = 1 if database_url.startswith("sqlite") else 2
+    assert count_queries(client, "/api/v1/events?limit=2&type=statement") == first - counting
     assert count_queries(client, "/api/v1/events?limit=2&type=meeting") == first
     edit = seeds_copy / "events" / "forum-meeting.yaml"
     edit.unlink()
     load_seeds(seeds_copy)  # a new data version: totals are counted again
     body = client.get("/api/v1/events?limit=2&type=meeting").get_json()
     assert body["total"] == 0 and body["items"] == []
+
+
+def test_summaries_and_snippets_are_fetched_in_batches_of_ids(client, monkeypatch):
+    """An export lists every event; its ids go to the database a batch at a time."""
+    whole = client.get("/api/v1/events?limit=100&q=plan OR forum").get_json()["items"]
+    monkeypatch.setattr(representation, "ID_BATCH", 2)
+    monkeypatch.setattr(filters, "ID_BATCH", 2)
+    batched = client.get("/api/v1/events?limit=99&q=plan OR forum").get_json()["items"]
+    assert batched == whole and len(whole) > 2
+    assert all(item["snippet"] and item["actors"] for item in batched)

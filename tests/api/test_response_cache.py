@@ -5,16 +5,18 @@ import json
 import shutil
 import sqlite3
 from contextlib import closing
+from itertools import chain, repeat
 from pathlib import Path
 
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.api.test_events import count_queries
-from timeline_api.api.response_cache import CachedResponse, ResponseCache
+from timeline_api.api.counts import EXTENSION_KEY as COUNTS_KEY
+from timeline_api.api.response_cache import CachedResponse, ResponseCache, _storable_headers
 from timeline_api.app import create_app
 from timeline_api.config import Config
-from timeline_api.database import DataVersionProbe
+from timeline_api.data_version import DataVersionProbe
 from timeline_api.seeds import load_seeds
 
 
@@ -148,3 +150,29 @@ def test_probe_follows_the_file_at_the_path(seeded_sqlite, sqlite_database_url, 
     assert probe.read() == "restored-version"
     shutil.move(path, tmp_path / "moved-away.sqlite3")
     assert probe.read() is None
+
+
+def test_an_answer_rendered_across_a_load_is_not_kept(client, app, monkeypatch):
+    """The version is read again before storing: data a load committed while the app
+    worked must not be kept under the version read before it."""
+    versions = chain(["before-the-load"], repeat("after-the-load"))
+    monkeypatch.setattr(app.wsgi_app.probe, "read", lambda: next(versions))
+    assert client.get("/api/v1/tags?limit=5").status_code == 200
+    assert len(app.extensions["response_cache"]) == 0
+    assert len(app.extensions[COUNTS_KEY].cache) == 0  # nor the total it counted
+
+
+def test_answers_for_one_client_or_no_cache_are_not_kept():
+    assert _storable_headers([("Content-Type", "application/json")])
+    assert not _storable_headers([("Set-Cookie", "session=1")])
+    assert not _storable_headers([("Cache-Control", "no-store")])
+    assert not _storable_headers([("Cache-Control", "private, max-age=60")])
+
+
+def test_a_cache_of_no_entries_keeps_nothing_and_answers_the_same(database_url, seeded_db):
+    config = Config(DATABASE_URL=database_url, RESPONSE_CACHE_ENTRIES=0)
+    app = create_app(config)
+    client = app.test_client()
+    first = client.get("/api/v1/events?limit=2")
+    assert client.get("/api/v1/events?limit=2").get_data() == first.get_data()
+    assert len(app.extensions["response_cache"]) == 0

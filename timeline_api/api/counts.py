@@ -7,48 +7,39 @@ under (data version, the count's SQL and parameters). A new data version makes e
 total unreachable, and the bound keeps memory flat.
 """
 
-import threading
-from collections import OrderedDict
+from dataclasses import dataclass
 
-from flask import current_app, has_request_context, request
-from peewee import SelectBase
+from flask import Flask, current_app, has_request_context, request
+from peewee import SQL, Select, SelectBase, fn
 
-from timeline_api.database import DATA_VERSION_ENVIRON
+from timeline_api.api.bounded_cache import BoundedCache
+from timeline_api.data_version import DATA_VERSION_ENVIRON, DataVersionProbe
 from timeline_api.models import database
 
 MAX_ENTRIES = 8192
 EXTENSION_KEY = "timeline_api.counts"
 
 
-class CountCache:
-    """An LRU of totals by key, bounded in entries (each a small int)."""
+@dataclass
+class Totals:
+    """An app's totals and the probe that tells whether a fresh count may be kept."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES):
-        self.max_entries = max_entries
-        self._totals: OrderedDict[tuple, int] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> int | None:
-        with self._lock:
-            total = self._totals.get(key)
-            if total is not None:
-                self._totals.move_to_end(key)
-            return total
-
-    def put(self, key: tuple, total: int) -> None:
-        with self._lock:
-            self._totals[key] = total
-            self._totals.move_to_end(key)
-            while len(self._totals) > self.max_entries:
-                self._totals.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._totals)
+    cache: BoundedCache[int]
+    probe: DataVersionProbe
 
 
-def init_counts(app) -> CountCache:
-    cache = app.extensions[EXTENSION_KEY] = CountCache()
-    return cache
+def init_counts(app: Flask, probe: DataVersionProbe) -> Totals:
+    """Give `app` its totals cache (count_rows() finds it through current_app)."""
+    totals = app.extensions[EXTENSION_KEY] = Totals(BoundedCache(MAX_ENTRIES), probe)
+    return totals
+
+
+def _counting_select(query: SelectBase) -> Select:
+    # As peewee's count(): the rows of the query, without its order, as a subquery.
+    rows = query.order_by().alias("counted")
+    if getattr(rows, "_group_by", None) is None and getattr(rows, "_distinct", None) is None:
+        rows = rows.select(SQL("1"))
+    return Select([rows], [fn.COUNT(SQL("1"))]).bind(database)  # the engine's SQL dialect
 
 
 def count_rows(query: SelectBase) -> int:
@@ -58,15 +49,17 @@ def count_rows(query: SelectBase) -> int:
     failing database), it simply counts.
     """
     version = request.environ.get(DATA_VERSION_ENVIRON) if has_request_context() else None
-    cache = current_app.extensions.get(EXTENSION_KEY) if version is not None else None
-    if cache is None:
+    totals = current_app.extensions.get(EXTENSION_KEY) if version is not None else None
+    if totals is None:
         return query.count()
-    sql, params = query.sql()
+    # The SQL is built once: it is both the cache key and what runs on a miss.
+    sql, params = _counting_select(query).sql()
     key = (version, sql, tuple(params))
-    total = cache.get(key)
+    total = totals.cache.get(key)
     if total is None:
-        # The SQL is built already (for the key): count with it rather than build it again.
-        wrapped = f"SELECT COUNT(1) FROM ({sql}) AS counted"
-        (total,) = database.execute_sql(wrapped, params).fetchone()
-        cache.put(key, total)
+        (total,) = database.execute_sql(sql, params).fetchone()
+        # Kept only if the version still holds: a load committed meanwhile may have been
+        # counted, and must not be remembered under the version read before it.
+        if totals.probe.read() == version:
+            totals.cache.put(key, total)
     return total

@@ -16,15 +16,14 @@ decided by the app's conditional-GET hook) and, when rate limits are on, every r
 (each one must be counted against its client).
 """
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import Flask, Response, request
 
-from timeline_api.database import DATA_VERSION_ENVIRON, DataVersionProbe
+from timeline_api.api.bounded_cache import BoundedCache
+from timeline_api.data_version import DATA_VERSION_ENVIRON, DataVersionProbe
 from timeline_api.observability import REQUEST_ID_HEADER, RequestRecorder, accept_or_generate
 
 MAX_ENTRIES = 2048
@@ -33,7 +32,7 @@ MAX_ENTRY_BYTES = 512 * 1024  # big exports are rendered each time rather than c
 CACHEABLE_PREFIX = "/api/v1/"
 NOT_CACHED = ("/api/v1/docs",)
 # Made anew for each request, so never stored with an answer.
-PER_REQUEST_HEADERS = frozenset(
+PER_REQUEST = frozenset(
     {
         REQUEST_ID_HEADER.lower(),
         "x-ratelimit-limit",
@@ -68,36 +67,16 @@ class CachedResponse:
     endpoint: str  # the Flask endpoint, for the metrics of a replayed request
 
 
-class ResponseCache:
-    """An LRU of answers by key, bounded in entries and in total bytes."""
+class ResponseCache(BoundedCache[CachedResponse]):
+    """Answers by key, at most MAX_ENTRIES of them and MAX_BYTES of bodies; a body over
+    MAX_ENTRY_BYTES (a large export) is rendered each time rather than crowd others out."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._entries: OrderedDict[Key, CachedResponse] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()  # gunicorn may run threads (GUNICORN_THREADS)
-
-    def get(self, key: Key) -> CachedResponse | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+        super().__init__(max_entries, max_bytes, size_of=lambda entry: len(entry.body))
 
     def put(self, key: Key, entry: CachedResponse) -> None:
-        if len(entry.body) > MAX_ENTRY_BYTES:
-            return
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = entry
-            self._bytes += len(entry.body)
-            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-                _, old = self._entries.popitem(last=False)
-                self._bytes -= len(old.body)
-
-    def __len__(self) -> int:
-        return len(self._entries)
+        if len(entry.body) <= MAX_ENTRY_BYTES:
+            super().put(key, entry)
 
 
 def cache_key(environ: dict, version: str) -> Key:
@@ -127,6 +106,18 @@ def _cacheable(environ: dict) -> bool:
     )
 
 
+def _storable_headers(headers: list[tuple[str, str]]) -> bool:
+    """Not an answer meant for one client or for no cache at all (checked on the final
+    headers, after every hook of the app has run)."""
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "set-cookie":
+            return False
+        if lowered == "cache-control" and ("no-store" in value or "private" in value):
+            return False
+    return True
+
+
 def _replayable(environ: dict) -> bool:
     return not any(name in environ for name in CONDITIONAL_HEADERS)
 
@@ -149,10 +140,9 @@ class ResponseCacheMiddleware:
         if not _cacheable(environ):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        version = self.probe.read()
+        version = environ[DATA_VERSION_ENVIRON] = self.probe.read()
         if version is None:  # no data yet, or a failing database: the app answers
             return self.wsgi_app(environ, start_response)
-        environ[DATA_VERSION_ENVIRON] = version
         key = cache_key(environ, version)
         if self.replay and _replayable(environ):
             hit = self.cache.get(key)
@@ -186,20 +176,28 @@ class ResponseCacheMiddleware:
             if hasattr(answer, "close"):
                 answer.close()
         status, headers = sent
-        kept = [(name, value) for name, value in headers if name.lower() not in PER_REQUEST_HEADERS]
-        self.cache.put(key, CachedResponse(status, kept, body, endpoint))
+        # Only what its version still says: a load committed while the app worked may have
+        # given it newer data, which must not be kept under the version read before.
+        if _storable_headers(headers) and self.probe.read() == key[0]:
+            kept = [(name, value) for name, value in headers if name.lower() not in PER_REQUEST]
+            self.cache.put(key, CachedResponse(status, kept, body, endpoint))
         return [body]
 
 
 def init_response_cache(
-    app: Flask, probe: DataVersionProbe, recorder: RequestRecorder, replay: bool
+    app: Flask,
+    probe: DataVersionProbe,
+    recorder: RequestRecorder,
+    replay: bool,
+    max_entries: int = MAX_ENTRIES,
 ) -> ResponseCache:
     """Wrap `app` in the cache; call after every hook is registered (its own run last).
 
     `replay`: whether plain GETs may be answered before Flask (off when each request must
-    pass the app's hooks, as with rate limits).
+    pass the app's hooks, as with rate limits). `max_entries` 0 keeps nothing: the data
+    version is still read for the totals and the kept SQLite connection.
     """
-    cache = ResponseCache()
+    cache = ResponseCache(max_entries)
 
     @app.before_request
     def _serve_from_cache() -> Response | None:
@@ -220,7 +218,6 @@ def init_response_cache(
             and response.status_code == 200
             and not response.direct_passthrough
             and not response.is_streamed
-            and "Set-Cookie" not in response.headers
             and request.url_rule is not None
         ):
             request.environ[STORABLE_ENVIRON] = request.url_rule.endpoint

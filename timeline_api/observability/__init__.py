@@ -36,7 +36,9 @@ class RequestRecorder:
         self.metrics.observe(endpoint, method, code, time.perf_counter() - started)
         write_access_line(
             method,
-            environ.get("PATH_INFO", ""),
+            # WSGI gives the path as Latin-1 characters of its UTF-8 bytes; log it as
+            # Flask's request.path would be.
+            environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace"),
             environ.get("QUERY_STRING", ""),
             code,
             started,

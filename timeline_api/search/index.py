@@ -14,7 +14,12 @@ def table_names() -> dict:
 
 
 class EventSearchIndex:
-    """Base of the engine-specific indexes: one row per event in TABLE."""
+    """Base of the engine-specific indexes: one row per event in TABLE.
+
+    Each engine implements create_schema(db), rebuild(db), matching(query, ranked=True)
+    (a bound Select of (event_id, score), or (event_id) alone for counting, a lower score
+    ranking higher) and snippets(query, event_ids) ({event_id: highlighted passage}).
+    """
 
     def needs_rebuild(self, db: Database) -> bool:
         (indexed,) = db.execute_sql(f"SELECT count(*) FROM {TABLE}").fetchone()

@@ -24,7 +24,7 @@ class SeedError(Exception):
 def _cycle_collector_paused() -> Iterator[None]:
     """A load makes millions of small dicts, lists and strings and frees them by reference
     counting; none form cycles, yet the cyclic collector would rescan them all again and
-    again as they pile up (a third of a 100,000-event load). It runs once at the end."""
+    again as they pile up (a third of a 100,000-event load). It is switched back on after."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

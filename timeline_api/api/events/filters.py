@@ -7,6 +7,7 @@ from functools import reduce
 from flask_smorest import abort
 from peewee import SQL, ModelSelect, SelectBase
 
+from timeline_api.api.events.representation import ID_BATCH
 from timeline_api.api.events.schemas import EventFilterArgsSchema
 from timeline_api.api.pagination import SortKey
 from timeline_api.dates import earliest_start_ending_from
@@ -56,14 +57,17 @@ def attach_snippets(params: dict, events: list[Event]) -> list[Event]:
     when `q` is searched: one query for them all, after the ranking query."""
     search = search_query(params)
     if search is not None:
-        passages = search_backend(database.obj).snippets(search, [event.id for event in events])
+        backend, passages = search_backend(database.obj), {}
+        ids = [event.id for event in events]
+        for start in range(0, len(ids), ID_BATCH):  # an export's ids, a batch at a time
+            passages.update(backend.snippets(search, ids[start : start + ID_BATCH]))
         for event in events:
             event.snippet = passages.get(event.id)
     return events
 
 
 # Every filter of the list, by attribute name: a new one narrows counting_query() too.
-FILTERS = tuple(EventFilterArgsSchema._declared_fields)
+FILTERS = tuple(EventFilterArgsSchema().fields)
 
 
 def counting_query(params: dict) -> SelectBase:

@@ -28,6 +28,9 @@ def source_url(slug: str) -> str:
     return url_for("sources.get_source", slug=slug)
 
 
+ID_BATCH = 5000
+
+
 def event_ref(slug: str, title: str, date: str, date_precision: str) -> dict:
     """A short reference to another event, as `related` lists it."""
     return {
@@ -40,10 +43,13 @@ def event_ref(slug: str, title: str, date: str, date_precision: str) -> dict:
 
 
 def event_summaries(events: list[Event]) -> list[dict]:
-    """Summaries of `events`, in order: three queries for tags, actors and sources in all."""
-    ids = [event.id for event in events]
+    """Summaries of `events`, in order: three queries for tags, actors and sources per
+    ID_BATCH events (a page is one batch; an export of every event is a few)."""
     tags, actors, sources = defaultdict(list), defaultdict(list), defaultdict(list)
-    if ids:
+    all_ids = [event.id for event in events]
+    # Bounded lists of ids: an IN (...) of an export's 100,000 ids would pass the
+    # engines' limits on parameters (PostgreSQL's is 65,535).
+    for ids in (all_ids[start : start + ID_BATCH] for start in range(0, len(all_ids), ID_BATCH)):
         for event_id, slug in (
             EventTag.select(EventTag.event, Tag.slug)
             .join(Tag)
