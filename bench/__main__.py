@@ -123,7 +123,7 @@ def _record(
         }
     )
     print(
-        f"{size:>8,} {server.name:<10}{request:<9}{mode:<7}{result.requests_per_s:>9,.1f} req/s"
+        f"{size:>8,} {server.name:<10}{request:<9}{mode:<9}{result.requests_per_s:>9,.1f} req/s"
         f"  p50 {result.p50_ms:>8.2f} ms  p99 {result.p99_ms:>8.2f} ms  "
         f"errors {result.errors}  ({answer})"
         + (" [estimated: no answer within the run]" if result.estimated else ""),
@@ -140,11 +140,14 @@ def _bench_server(
     expected: dict[str, bytes] | None = None,
     varied: dict[str, list[str]] | None = None,
     workdir: Path | None = None,
+    varied_mode: str = "varied",
+    memory_label: str | None = None,
 ) -> dict[str, bytes]:
     """Check, then load, each request on `server`; record runs and memory; return bodies.
 
     Each request is loaded at its fixed URL, then (with `varied`) drawn from its list of
-    distinct URLs of the same kind.
+    distinct URLs of the same kind, recorded as `varied_mode`; with varied_mode "uncached"
+    (a server without its response cache) only the varied URLs are loaded.
     """
     memory = PeakMemory(server)
     bodies = {}
@@ -156,8 +159,9 @@ def _bench_server(
                 raise RuntimeError(f"{server.name} {request}: not the bytes our API answered")
             answer = check_answer(server.name, request, json.loads(body))
             bodies[request] = body
-            result = measure(url, settings, server.all_pids)
-            _record(results, server, size, request, "fixed", path, answer, result)
+            if varied_mode != "uncached":
+                result = measure(url, settings, server.all_pids)
+                _record(results, server, size, request, "fixed", path, answer, result)
             if varied is None or workdir is None:
                 continue
             choices = varied[request]
@@ -167,11 +171,11 @@ def _bench_server(
             paths_file.write_text("\n".join(choices) + "\n")
             result = measure(server.base_url + choices[0], settings, server.all_pids, paths_file)
             answer = f"{len(choices)} distinct URLs"
-            _record(results, server, size, request, "varied", choices[0], answer, result)
+            _record(results, server, size, request, varied_mode, choices[0], answer, result)
     finally:
         peaks = memory.stop()
         server.stop()
-    results["memory"].append(report.summarise_memory(server.name, size, peaks))
+    results["memory"].append(report.summarise_memory(memory_label or server.name, size, peaks))
     return bodies
 
 
@@ -191,6 +195,21 @@ def _bench_size(
     if "ours" in servers:
         varied = varied_paths(db_path, "ours")
         bodies = _bench_server(ours, paths, settings, info.size, results, None, varied, workdir)
+        # The same varied URLs without the response cache: the queries alone, whatever
+        # share of the URLs a worker's cache holds at this size.
+        uncached = start_ours(db_path, workdir, label, source, RESPONSE_CACHE_ENTRIES="0")
+        _bench_server(
+            uncached,
+            paths,
+            settings,
+            info.size,
+            results,
+            None,  # its answers name its own port in their links
+            varied,
+            workdir,
+            varied_mode="uncached",
+            memory_label="ours, no response cache",
+        )
     else:
         bodies = {request: _fetch(ours.base_url + path) for request, path in paths.items()}
         ours.stop()

@@ -29,7 +29,7 @@ def draw(results: dict, out: Path) -> None:
     sizes = sorted({run["size"] for run in results["runs"]})
     for axis, request in zip(axes, REQUESTS, strict=False):
         for server, (color, marker, label) in STYLE.items():
-            for mode, line in (("fixed", "-"), ("varied", "--")):
+            for mode, line in (("fixed", "-"), ("varied", "--"), ("uncached", ":")):
                 points = sorted(
                     (run["size"], run["requests_per_s"])
                     for run in results["runs"]
@@ -40,7 +40,11 @@ def draw(results: dict, out: Path) -> None:
                 )
                 if points:
                     xs, ys = zip(*points, strict=True)
-                    name = label if mode == "fixed" else f"{label}, varied URLs"
+                    name = {
+                        "fixed": label,
+                        "varied": f"{label}, varied URLs",
+                        "uncached": f"{label}, varied URLs, no response cache",
+                    }[mode]
                     axis.plot(xs, ys, line, color=color, marker=marker, label=name)
         axis.set_xscale("log")
         axis.set_yscale("log")
