@@ -72,11 +72,14 @@ class DataVersionProbe:
             return self._read_sqlite()
 
     def _read_through_models(self) -> str | None:
+        query = DatasetState.select(DatasetState.version).where(DatasetState.id == 1)
         try:
+            if not database.is_closed():
+                # Inside a request (counts.py checks the version again): its connection;
+                # connection_context() would close it on leaving, mid-request.
+                return query.scalar()
             with database.connection_context():
-                return (
-                    DatasetState.select(DatasetState.version).where(DatasetState.id == 1).scalar()
-                )
+                return query.scalar()
         except (PeeweeException, MaxConnectionsExceeded):
             return None  # the ordinary path meets the same fault and answers for it
 

@@ -2,7 +2,7 @@
 
 The data changes only when seeds are loaded, and every load writes a new version into
 DatasetState in the same transaction. Each cacheable request reads that version
-(database.DataVersionProbe) and looks up (version, URL, Accept, Origin): a new version
+(data_version.DataVersionProbe) and looks up (version, URL, Accept, Origin): a new version
 makes every old entry unreachable, so nobody is served stale data. Entries are bounded in
 number and bytes, so memory does not grow with the data.
 
