@@ -103,8 +103,19 @@ class FieldSelection(fields.String):
 
     def __init__(self, known: list[str], **kwargs):
         self.known = list(known)
+        name = "(" + "|".join(self.known) + ")"
         super().__init__(
-            validate=validate.Length(max=1000),
+            validate=[
+                validate.Length(max=1000),
+                # Documents the exact form; unknown names get their own message below.
+                # Empty is allowed: an empty parameter counts as absent (see QueryParser).
+                validate.Regexp(
+                    rf"^({name}(,{name})*)?$",
+                    error="Must be field names separated by commas, each one of: "
+                    + ", ".join(self.known)
+                    + ".",
+                ),
+            ],
             metadata={
                 "description": "Return only these fields (comma-separated), as sparse "
                 "fieldsets do: " + ", ".join(f"`{name}`" for name in self.known) + ". "
@@ -116,9 +127,7 @@ class FieldSelection(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[str, ...]:
         text = super()._deserialize(value, attr, data, **kwargs)
-        names = [name.strip() for name in text.split(",") if name.strip()]
-        if not names:
-            raise ValidationError("Name at least one field.")
+        names = text.split(",")
         unknown = [name for name in names if name not in self.known]
         if unknown:
             raise ValidationError(
@@ -129,6 +138,10 @@ class FieldSelection(fields.String):
                 + "."
             )
         return tuple(dict.fromkeys(names))
+
+    def _validate(self, value):
+        # Validators see the text; the names were checked one by one in _deserialize.
+        super()._validate(",".join(value))
 
 
 def sparse(representation: dict, selection: tuple[str, ...] | None) -> dict:
