@@ -57,9 +57,7 @@ def test_demo_map_shows_the_filtered_events(
         assert not recorder.failed, recorder.failed
 
 
-def test_clicking_a_point_opens_the_event(
-    server: Server, page, recorder: Recorder, tmp_path: Path
-):
+def test_clicking_a_point_opens_the_event(server: Server, page, recorder: Recorder, tmp_path: Path):
     with watched(page, recorder, tmp_path):
         page.goto(server.url("/"))
         expect_status(page, "Showing 6 of 6 events.")

@@ -21,7 +21,11 @@ def test_items_and_groups(events, context):
 def test_day_is_a_point_month_and_year_are_spans(events, context):
     items = {i["id"]: i for i in json.loads(vistimeline.render(events, context))["items"]}
     dialogue = items["un-privacy-dialogue"]
-    assert (dialogue["type"], dialogue["start"], "end" in dialogue) == ("point", "2020-03-05", False)
+    assert (dialogue["type"], dialogue["start"], "end" in dialogue) == (
+        "point",
+        "2020-03-05",
+        False,
+    )
     network = items["clean-network-programme"]
     # The whole of August: vis reads `end` as an instant, the start of 1 September.
     assert (network["type"], network["start"], network["end"]) == (
