@@ -266,7 +266,17 @@ class EventSummarySchema(Schema):
     place = fields.Nested(
         PlaceSchema,
         allow_none=True,
-        metadata={"description": "Where it happened, with coordinates; null when unknown."},
+        metadata={
+            "description": "Where it happened, with coordinates; null when unknown.",
+            "example": {
+                "name": "Beijing",
+                "country": "CN",
+                "latitude": 39.9075,
+                "longitude": 116.39723,
+                "gazetteer_id": 1816670,
+                "geo_precision": "city",
+            },
+        },
     )
     country = fields.String(
         allow_none=True,
