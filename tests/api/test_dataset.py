@@ -11,8 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
+from tests.api.test_events import count_queries
 from timeline_api.exports.datapackage import TABLES
+from timeline_api.seeds import load_seeds
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 TABLE_NAMES = [
@@ -155,3 +158,21 @@ def test_schema_org_dataset(client):
         got = client.get(path)
         assert got.status_code == 200, path
         assert got.mimetype == download["encodingFormat"], path
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/datapackage.zip", "/api/v1/dataset", "/api/v1/events.geojson"]
+)
+def test_served_from_the_response_cache_and_never_stale(client, seeds_copy, database_url, path):
+    first = client.get(path)
+    expected = 0 if database_url.startswith("sqlite") else 1  # the data version read only
+    assert count_queries(client, path) == expected
+    assert client.get(path).get_data() == first.get_data()
+    edit = seeds_copy / "events" / "alpha-plan.yaml"
+    data = yaml.safe_load(edit.read_text())
+    data["coordinates"] = {"latitude": 10.5, "longitude": 20.25}
+    edit.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    load_seeds(seeds_copy)
+    changed = client.get(path)
+    assert changed.get_data() != first.get_data()
+    assert changed.headers["ETag"] != first.headers["ETag"]

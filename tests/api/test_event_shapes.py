@@ -111,3 +111,12 @@ def test_one_event_as_geojson_by_accept(client):
 def test_unknown_event_export_is_a_404(client):
     assert client.get("/api/v1/events/no-such-event.ics").status_code == 404
     assert client.get("/api/v1/events/no-such-event?format=ics").status_code == 404
+
+
+def test_the_list_as_geojson_by_accept(client):
+    response = client.get("/api/v1/events?tag=privacy", headers={"Accept": "application/geo+json"})
+    assert response.headers["Content-Type"] == "application/geo+json"
+    assert "Accept" in response.headers["Vary"]
+    features = json.loads(response.get_data())["features"]
+    listed = client.get("/api/v1/events?tag=privacy").get_json()["items"]
+    assert [f["id"] for f in features] == [e["slug"] for e in listed]

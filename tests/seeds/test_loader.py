@@ -170,12 +170,12 @@ def test_gazetteer_places_need_no_coordinates(empty_db, seeds_copy):
 
 
 def test_one_place_placed_two_ways_is_a_problem(seeds_copy):
-    for name in ("same-day-a.yaml", "same-day-b.yaml"):
+    """same-day-a and same-day-b name one place (Exampleville, FR) at different points."""
+    for name, latitude in (("same-day-a.yaml", 10.0), ("same-day-b.yaml", 20.0)):
+        coordinates = {"latitude": latitude, "longitude": 2.0}
         edit_yaml(
             seeds_copy / "events" / name,
-            lambda d, lat=len(name): d.update(
-                place="Exampleville", coordinates={"latitude": lat, "longitude": 2.0}
-            ),
+            lambda d, c=coordinates: d.update(place="Exampleville", coordinates=c),
         )
     problems = check_seeds(seeds_copy)
     assert any("placed differently" in p.reason for p in problems), problems
