@@ -577,7 +577,7 @@ class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
     fields_ = FieldSelection(
         list(EventSummarySchema().fields),
         data_key="fields",
-        metadata={"example": "slug,title,date"},
+        metadata=filter_examples("slug,title,date", "Only slug, title and date"),
     )
 
 
@@ -597,5 +597,5 @@ class EventDetailArgsSchema(Schema):
     fields_ = FieldSelection(
         list(EventDetailSchema().fields),
         data_key="fields",
-        metadata={"example": "slug,title,date,place,citations"},
+        metadata=filter_examples("slug,title,date,place,citations", "A few fields"),
     )
