@@ -9,11 +9,12 @@ LEAFLET=1.9.4
 WORLD_ATLAS=2.0.2
 TOPOJSON_CLIENT=3.1.0
 VIS_TIMELINE=8.5.4
+TIMELINEJS=3.9.11
 WORK=.npm-vendor  # git-ignored
 rm -rf "$WORK" && mkdir -p "$WORK"
 npm install --prefix "$WORK" --no-audit --no-fund --no-save --silent \
   "leaflet@$LEAFLET" "world-atlas@$WORLD_ATLAS" "topojson-client@$TOPOJSON_CLIENT" \
-  "vis-timeline@$VIS_TIMELINE"
+  "vis-timeline@$VIS_TIMELINE" "@knight-lab/timelinejs@$TIMELINEJS"
 M="$WORK/node_modules"
 
 vendor() {  # vendor <destination> <package> <version> <file>...
@@ -33,7 +34,9 @@ vendor "$DEMO/world-atlas" world-atlas "$WORLD_ATLAS" countries-110m.json
 echo "Country outlines: Natural Earth 1:110m Admin 0 (public domain, naturalearthdata.com), as TopoJSON by world-atlas (ISC licence)." \
   >> "$DEMO/world-atlas/VERSION"
 vendor "$DEMO/topojson-client" topojson-client "$TOPOJSON_CLIENT" dist/topojson-client.min.js
-# Only the browser tests use vis-timeline (the export's real consumer).
+# Only the browser tests use vis-timeline and TimelineJS (the exports' real consumers).
 vendor tests/e2e/vendor/vis-timeline vis-timeline "$VIS_TIMELINE" \
   standalone/umd/vis-timeline-graph2d.min.js styles/vis-timeline-graph2d.min.css
+vendor tests/e2e/vendor/timelinejs @knight-lab/timelinejs "$TIMELINEJS" \
+  dist/js/timeline.js dist/css/timeline.css
 rm -rf "$WORK"

@@ -1,6 +1,7 @@
 """The map and timeline widgets in a real browser: the demo page's map (markers = the
 filtered events, no request leaves the server), the GeoJSON export drawn by Leaflet, and the
-vis-timeline export drawn by the real vis-timeline (vendored in tests/e2e/vendor)."""
+vis-timeline and TimelineJS exports drawn by the real vis-timeline and TimelineJS (vendored
+in tests/e2e/vendor by scripts/vendor-frontend.sh)."""
 
 import json
 import urllib.request
@@ -81,10 +82,14 @@ def serve_test_page(page, server: Server, html: str) -> str:
     page.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
 
     def vendored(route) -> None:
-        name = route.request.url.rsplit("/", 1)[1]
-        route.fulfill(path=VENDOR / "vis-timeline" / name)
+        package, name = route.request.url.split("?")[0].rsplit("/", 2)[1:]
+        file = VENDOR / package / name
+        if file.is_file():
+            route.fulfill(path=file)
+        else:  # e.g. an icon font the stylesheet names but the test does not need
+            route.fulfill(status=404, body="")
 
-    page.route(server.url("/__test__/vendor/*"), vendored)
+    page.route(server.url("/__test__/vendor/**"), vendored)
     return url
 
 
@@ -129,8 +134,8 @@ def test_geojson_export_draws_in_leaflet(server: Server, page, recorder: Recorde
 
 
 VIS_PAGE = """<!doctype html><html><head><meta charset="utf-8">
-<link rel="stylesheet" href="/__test__/vendor/vis-timeline-graph2d.min.css">
-<script src="/__test__/vendor/vis-timeline-graph2d.min.js"></script></head>
+<link rel="stylesheet" href="/__test__/vendor/vis-timeline/vis-timeline-graph2d.min.css">
+<script src="/__test__/vendor/vis-timeline/vis-timeline-graph2d.min.js"></script></head>
 <body><div id="timeline" style="width: 1200px"></div><script>
 window.result = fetch("/api/v1/events.vistimeline").then(r => r.json()).then(data => {
   const timeline = new vis.Timeline(
@@ -163,3 +168,37 @@ def test_vistimeline_export_draws_in_vis_timeline(
         year = page.locator(".vis-item.precision-year").bounding_box()["width"]
         month = page.locator(".vis-item.precision-month").bounding_box()["width"]
         assert year > 5 * month
+
+
+TIMELINEJS_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="/__test__/vendor/timelinejs/timeline.css">
+<script src="/__test__/vendor/timelinejs/timeline.js"></script></head>
+<body><div id="timeline-embed" style="width: 1000px; height: 600px"></div><script>
+window.result = fetch("/api/v1/events.timelinejs").then(r => r.json()).then(data => {
+  // font: null keeps TimelineJS from loading its font stylesheet from its CDN.
+  window.timeline = new TL.Timeline("timeline-embed", data, {font: null});
+  return data;
+});
+</script></body></html>"""
+
+
+def test_timelinejs_export_draws_in_timelinejs(server: Server, page, recorder: Recorder, tmp_path):
+    with watched(page, recorder, tmp_path):
+        page.goto(serve_test_page(page, server, TIMELINEJS_PAGE))
+        data = page.evaluate("window.result")
+        page.locator(".tl-slide").first.wait_for(state="attached")
+        # A title slide, then one slide per event, each with the event's slug as its id.
+        slide_ids = page.locator(".tl-slide").evaluate_all("slides => slides.map(s => s.id)")
+        slugs = [event["unique_id"] for event in data["events"]]
+        assert len(slugs) == 6 and set(slugs) <= set(slide_ids)
+
+        # Dates read as people write them, only as precise as known.
+        def shown_date(slug: str) -> str:
+            return page.locator(f'[id="{slug}"] .tl-headline-date').first.text_content().strip()
+
+        assert shown_date("alpha-plan") == "2 May 2021"
+        assert shown_date("beta-rejects-plan") == "June 2021"
+        assert shown_date("forum-meeting") == "2020"
+        # Groups (event types) label the time navigation's rows.
+        groups = {g.strip() for g in page.locator(".tl-timegroup-message").all_text_contents()}
+        assert {slide["group"] for slide in data["events"]} <= groups
