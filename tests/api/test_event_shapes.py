@@ -37,6 +37,18 @@ def test_sparse_fieldsets_on_the_list(client):
     assert {"total", "links", "next_cursor"} <= set(body)  # the page's own fields stay
 
 
+def test_fields_left_out_are_not_queried(client):
+    from tests.api.test_events import count_queries
+
+    client.get("/api/v1/events?limit=5")  # the total is counted once, then kept
+    whole = count_queries(client, "/api/v1/events?limit=4")
+    # Tags, actors, sources and places are each a query of their own: none is run here.
+    assert count_queries(client, "/api/v1/events?limit=3&fields=slug,title") == whole - 4
+    items = client.get("/api/v1/events?limit=5&fields=slug,tags").get_json()["items"]
+    full = client.get("/api/v1/events?limit=5").get_json()["items"]
+    assert [item["tags"] for item in items] == [item["tags"] for item in full]
+
+
 def test_sparse_fieldsets_on_the_detail(client):
     body = client.get("/api/v1/events/alpha-plan?fields=slug,place,citations").get_json()
     assert list(body) == ["slug", "place", "citations"]

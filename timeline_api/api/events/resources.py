@@ -71,8 +71,9 @@ def list_events(**params):
         counting=counting_query(params),
     )
     # Vary: the same URL answers CSV, iCalendar... to other Accept headers.
-    summaries = event_summaries(attach_snippets(params, page.items))
-    summaries = [sparse(summary, params.get("fields_")) for summary in summaries]
+    selection = params.get("fields_")
+    summaries = event_summaries(attach_snippets(params, page.items), selection)
+    summaries = [sparse(summary, selection) for summary in summaries]
     return page_body(page, summaries), {
         "Link": link_header(page),
         "Vary": "Accept",
