@@ -37,9 +37,31 @@ def test_the_most_populous_of_several_matches_wins(gazetteer):
     assert gazetteer.city("Portland", "US").latitude > 45
 
 
-def test_country_point_is_the_capital_named_after_the_country(gazetteer):
-    china = gazetteer.country_point("CN")
-    beijing = gazetteer.city("Beijing", "CN")
-    assert (china.name, china.gazetteer_id) == ("China", 1814991)
-    assert (china.latitude, china.longitude) == (beijing.latitude, beijing.longitude)
+@pytest.mark.parametrize(
+    ("country", "name", "gazetteer_id", "south", "north", "west", "east"),
+    [
+        # Inside the country's mainland, not at its capital: Qinghai, Kansas, central Germany.
+        ("CN", "China", 1814991, 30, 40, 90, 105),
+        ("US", "United States", 6252001, 35, 40, -103, -95),
+        ("DE", "Germany", 2921044, 50, 52, 9, 12),
+        ("HR", "Croatia", 3202326, 43, 46, 14, 17),  # crescent-shaped: a centroid would miss
+    ],
+)
+def test_country_point_is_inside_the_country(
+    gazetteer, country, name, gazetteer_id, south, north, west, east
+):
+    point = gazetteer.country_point(country)
+    assert (point.name, point.gazetteer_id, point.coordinates_from) == (
+        name,
+        gazetteer_id,
+        "natural-earth",
+    )
+    assert south <= point.latitude <= north and west <= point.longitude <= east
+
+
+def test_a_country_too_small_for_the_outlines_is_placed_at_its_capital(gazetteer):
+    andorra = gazetteer.country_point("AD")
+    capital = gazetteer.city("Andorra la Vella", "AD")
+    assert (andorra.name, andorra.coordinates_from) == ("Andorra", "gazetteer")
+    assert (andorra.latitude, andorra.longitude) == (capital.latitude, capital.longitude)
     assert gazetteer.country_point("XX") is None

