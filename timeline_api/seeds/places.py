@@ -8,6 +8,7 @@ shared: every event naming the same place in the same country points at one plac
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from timeline_api.gazetteer import GAZETTEER_NAME, Gazetteer, shared_gazetteer
 from timeline_api.seeds.files import SeedProblem
@@ -20,7 +21,24 @@ def place_slug(name: str, country: str | None) -> str:
     return f"{words}-{country.lower()}" if country else words
 
 
-def _place(slug, name, country, latitude, longitude, gazetteer_id, precision, origin) -> dict:
+class UnresolvedPlace(Exception):
+    """An event whose place cannot be resolved: the seed field to fix, and why."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+def _place(
+    slug: str,
+    name: str,
+    country: str | None,
+    latitude: float,
+    longitude: float,
+    gazetteer_id: int | None,
+    precision: str,
+    origin: str,
+) -> dict:
     return {
         "slug": slug,
         "name": name,
@@ -33,90 +51,64 @@ def _place(slug, name, country, latitude, longitude, gazetteer_id, precision, or
     }
 
 
-def resolve_place(event: dict, gazetteer: Gazetteer) -> tuple[dict | None, tuple, str | None]:
-    """The event's place row, or (None, field path, reason) when it cannot be placed."""
+def resolve_place(event: dict, gazetteer: Gazetteer) -> dict | None:
+    """The event's place row (None: neither a place nor a country); UnresolvedPlace when
+    it names one that cannot be placed."""
     name, country, given = event.get("place"), event.get("country"), event.get("coordinates")
     if given is not None:
         if not name:
-            return None, ("coordinates",), "coordinates need a place name in 'place'"
-        return (
-            _place(
-                place_slug(name, country),
-                name,
-                country,
-                given["latitude"],
-                given["longitude"],
-                None,
-                "city",
-                "curator",
-            ),
-            (),
-            None,
+            raise UnresolvedPlace("coordinates", "coordinates need a place name in 'place'")
+        slug = place_slug(name, country)
+        return _place(
+            slug, name, country, given["latitude"], given["longitude"], None, "city", "curator"
         )
     if name:
         if not country:
-            return (
-                None,
-                ("place",),
-                (
-                    f"place {name!r} has no country to look it up in; give 'country' "
-                    "or 'coordinates'"
-                ),
+            raise UnresolvedPlace(
+                "place",
+                f"place {name!r} has no country to look it up in; give 'country' or 'coordinates'",
             )
         found = gazetteer.city(name, country)
         if found is None:
-            return (
-                None,
-                ("place",),
-                (
-                    f"place {name!r} is not in the gazetteer ({GAZETTEER_NAME}) for country "
-                    f"{country}; give its 'coordinates' (latitude, longitude)"
-                ),
+            raise UnresolvedPlace(
+                "place",
+                f"place {name!r} is not in the gazetteer ({GAZETTEER_NAME}) for country "
+                f"{country}; give its 'coordinates' (latitude, longitude)",
             )
-        slug = place_slug(name, country)
-        return (
-            _place(
-                slug,
-                found.name,
-                country,
-                found.latitude,
-                found.longitude,
-                found.gazetteer_id,
-                "city",
-                "gazetteer",
-            ),
-            (),
-            None,
+        return _place(
+            place_slug(name, country),
+            found.name,
+            country,
+            found.latitude,
+            found.longitude,
+            found.gazetteer_id,
+            "city",
+            "gazetteer",
         )
     if country:
         found = gazetteer.country_point(country)
         if found is None:
-            return (
-                None,
-                ("country",),
-                (
-                    f"country {country} has no point in the gazetteer ({GAZETTEER_NAME}); "
-                    "give 'place' and 'coordinates'"
-                ),
-            )
-        return (
-            _place(
-                country.lower(),
-                found.name,
-                country,
-                found.latitude,
-                found.longitude,
-                found.gazetteer_id,
+            raise UnresolvedPlace(
                 "country",
-                found.coordinates_from,
-            ),
-            (),
-            None,
+                f"country {country} has no point in the gazetteer ({GAZETTEER_NAME}); give "
+                "'place' and 'coordinates'",
+            )
+        return _place(
+            country.lower(),
+            found.name,
+            country,
+            found.latitude,
+            found.longitude,
+            found.gazetteer_id,
+            "country",
+            found.coordinates_from,
         )
-    return None, (), None
+    return None
 
 
-def resolve_places(dataset, problem_of) -> tuple[list[dict], list[SeedProblem]]:
+def resolve_places(
+    dataset, problem_of: Callable[[dict, tuple, str], SeedProblem]
+) -> tuple[list[dict], list[SeedProblem]]:
     """Every event's place (set as event["_place"], a slug or None) and the place rows.
 
     `problem_of(event, path, reason)` makes a SeedProblem located in the event's file.
@@ -129,11 +121,11 @@ def resolve_places(dataset, problem_of) -> tuple[list[dict], list[SeedProblem]]:
         event["_place"] = None
         if not (event.get("place") or event.get("country") or event.get("coordinates")):
             continue
-        gazetteer = gazetteer or shared_gazetteer()
-        place, path, reason = resolve_place(event, gazetteer)
-        if place is None:
-            if reason:
-                problems.append(problem_of(event, path, reason))
+        gazetteer = gazetteer or shared_gazetteer()  # built only when a seed needs it
+        try:
+            place = resolve_place(event, gazetteer)
+        except UnresolvedPlace as unresolved:
+            problems.append(problem_of(event, (unresolved.field,), unresolved.reason))
             continue
         known = places.get(place["slug"])
         if known is not None and known != place:
