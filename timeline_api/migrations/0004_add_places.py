@@ -29,5 +29,7 @@ def up(migrator, db):
 
 
 def down(migrator, db):
+    # SQLite keeps an index on a dropped column and then fails: drop the index first.
+    migrator.migrate(migrator.drop_index("event", "event_location_id"))
     migrator.migrate(migrator.drop_column("event", "location_id"))
     db.execute_sql('DROP TABLE "place"')
