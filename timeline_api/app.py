@@ -46,7 +46,12 @@ def create_app(config: Config | None = None) -> Flask:
             "info": {
                 "description": API_DESCRIPTION,
                 "license": {"name": "MIT", "identifier": "MIT"},
+                # Who answers for the data and the API; corrections go to them.
+                "contact": {"name": "The timeline's curators"},
             },
+            # Relative to this document (/api/v1/openapi.json): the origin serving it, so
+            # Swagger UI and clients call the server they read the document from.
+            "servers": [{"url": "../..", "description": "The server this document is on."}],
         },
     )
     app.json.sort_keys = False  # keep fields in the documented order

@@ -51,7 +51,7 @@ def _uncached(response: Response) -> Response:
 
 @health_blueprint.route("/healthz")
 @health_blueprint.response(200, HealthSchema)
-def healthz():
+def check_liveness():
     """Liveness: the process answers
 
     Does not touch the database, so a slow database never gets a live worker killed.
@@ -62,7 +62,7 @@ def healthz():
 @health_blueprint.route("/readyz")
 @health_blueprint.response(200, ReadinessSchema)
 @health_blueprint.alt_response(503, response="SERVICE_UNAVAILABLE")
-def readyz():
+def check_readiness():
     """Readiness: the database is reachable and seeded
 
     Answers 503 (a problem document) while the database cannot be reached or no seeds

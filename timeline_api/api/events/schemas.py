@@ -151,7 +151,11 @@ class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
             + ", ".join(EXPORT_FORMATS)
             + ". An export holds every matching event (`limit` and `cursor` apply to JSON "
             "only). Same as `/api/v1/events.{format}` or an `Accept` header.",
-            **filter_examples("csv", "CSV"),
+            # No empty "no filter" example here: it would lie outside the enum.
+            "parameter_examples": {
+                "json": {"summary": "The JSON page (default)", "value": "json"},
+                "csv": {"summary": "CSV", "value": "csv"},
+            },
         },
     )
 
