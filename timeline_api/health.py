@@ -6,7 +6,7 @@ from flask import Response, jsonify
 from marshmallow import Schema, fields
 from peewee import DatabaseError, InterfaceError
 
-from timeline_api.api import Blueprint
+from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.errors import problem_response
 from timeline_api.models import DatasetState, database
 
@@ -50,6 +50,7 @@ def _uncached(response: Response) -> Response:
 
 
 @health_blueprint.route("/healthz")
+@health_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @health_blueprint.response(200, HealthSchema)
 def check_liveness():
     """Liveness: the process answers
@@ -60,6 +61,7 @@ def check_liveness():
 
 
 @health_blueprint.route("/readyz")
+@health_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @health_blueprint.response(200, ReadinessSchema)
 @health_blueprint.alt_response(503, response="SERVICE_UNAVAILABLE")
 def check_readiness():

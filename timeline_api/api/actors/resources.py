@@ -1,9 +1,8 @@
 """GET /actors and GET /actors/{slug}."""
 
 from flask import url_for
-from marshmallow import RAISE
 
-from timeline_api.api import Blueprint
+from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.actors.schemas import (
     ActorDetailSchema,
     ActorPageSchema,
@@ -35,7 +34,7 @@ def _actor_fields(actor: Actor, events: list) -> dict:
 
 
 @actors_blueprint.route("")
-@actors_blueprint.arguments(ActorQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@actors_blueprint.arguments(ActorQueryArgsSchema, location="query", as_kwargs=True)
 @actors_blueprint.response(200, ActorPageSchema, headers={"Link": LINK_HEADER_DOC})
 @actors_blueprint.alt_response(400, response="BAD_REQUEST")
 def list_actors(limit: int, type: list[str], country: list[str], cursor: str | None = None):
@@ -52,6 +51,7 @@ def list_actors(limit: int, type: list[str], country: list[str], cursor: str | N
 
 
 @actors_blueprint.route("/<string:slug>", parameters=[slug_path_parameter("actor", "wang-yi")])
+@actors_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @actors_blueprint.response(200, ActorDetailSchema)
 @actors_blueprint.alt_response(404, response="NOT_FOUND")
 def get_actor(slug: str):

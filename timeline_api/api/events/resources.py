@@ -1,7 +1,6 @@
 """GET /events and GET /events/{slug}."""
 
 from flask_smorest import abort
-from marshmallow import RAISE
 
 from timeline_api.api import Blueprint
 from timeline_api.api.counts import count_rows
@@ -9,6 +8,7 @@ from timeline_api.api.events.exports import (
     export_documentation,
     export_response,
     negotiated_format,
+    reject_paging,
 )
 from timeline_api.api.events.facets import event_facets
 from timeline_api.api.events.filters import (
@@ -21,6 +21,7 @@ from timeline_api.api.events.filters import (
 )
 from timeline_api.api.events.representation import event_detail, event_summaries
 from timeline_api.api.events.schemas import (
+    EventDetailArgsSchema,
     EventDetailSchema,
     EventFilterArgsSchema,
     EventPageSchema,
@@ -29,6 +30,7 @@ from timeline_api.api.events.schemas import (
     FacetsSchema,
 )
 from timeline_api.api.fields import slug_path_parameter
+from timeline_api.api.negotiation import negotiates_itself
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
 from timeline_api.exports import EXPORT_FORMATS
 from timeline_api.models import Event
@@ -42,11 +44,12 @@ events_blueprint = Blueprint(
 
 
 @events_blueprint.route("")
-@events_blueprint.arguments(EventQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.arguments(EventQueryArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, EventPageSchema, headers={"Link": LINK_HEADER_DOC})
 @events_blueprint.alt_response(400, response="BAD_REQUEST")
 @events_blueprint.alt_response(406, response="NOT_ACCEPTABLE")
 @events_blueprint.doc(responses={200: {"content": export_documentation()}})
+@negotiates_itself
 def list_events(**params):
     """List events, filtered and sorted by date
 
@@ -57,6 +60,7 @@ def list_events(**params):
     """
     export = negotiated_format(params.get("format"))
     if export is not None:
+        reject_paging()
         return export_response(export, params)
     sort = sort_order(params)
     page = paginate(
@@ -76,7 +80,7 @@ def list_events(**params):
 
 
 @events_blueprint.route("/facets")
-@events_blueprint.arguments(EventFilterArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.arguments(EventFilterArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, FacetsSchema)
 @events_blueprint.alt_response(400, response="BAD_REQUEST")
 def list_event_facets(**params):
@@ -99,6 +103,7 @@ def list_event_facets(**params):
     "/<string:slug>",
     parameters=[slug_path_parameter("event", "global-initiative-on-data-security-launch")],
 )
+@events_blueprint.arguments(EventDetailArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, EventDetailSchema)
 @events_blueprint.alt_response(404, response="NOT_FOUND")
 def get_event(slug: str):
@@ -135,7 +140,7 @@ exports_blueprint = Blueprint(
         }
     ],
 )
-@exports_blueprint.arguments(EventSortArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@exports_blueprint.arguments(EventSortArgsSchema, location="query", as_kwargs=True)
 @exports_blueprint.response(200, description="Every event matching the filters, in the format.")
 @exports_blueprint.alt_response(400, response="BAD_REQUEST")
 @exports_blueprint.doc(
@@ -148,6 +153,7 @@ exports_blueprint = Blueprint(
         }
     }
 )
+@negotiates_itself  # the path names the format
 def export_events(extension: str, **params):
     """Export the filtered timeline in another format
 

@@ -2,6 +2,7 @@
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from timeline_api.api import NoQueryArgsSchema
 from timeline_api.api.fields import (
     NO_NUL_PATTERN,
     PartialDateParam,
@@ -158,6 +159,13 @@ class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
             },
         },
     )
+
+
+class EventDetailArgsSchema(NoQueryArgsSchema):
+    """Query parameters of GET /events/{slug} (none yet: any is a 422)."""
+
+    class Meta:
+        unknown = RAISE
 
 
 class ActorRoleSchema(Schema):

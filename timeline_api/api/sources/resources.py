@@ -1,9 +1,8 @@
 """GET /sources and GET /sources/{slug}."""
 
 from flask import url_for
-from marshmallow import RAISE
 
-from timeline_api.api import Blueprint
+from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.catalogue import catalogue_detail, catalogue_page
 from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import LINK_HEADER_DOC
@@ -42,7 +41,7 @@ def _source_fields(source: Source, events: list) -> dict:
 
 
 @sources_blueprint.route("")
-@sources_blueprint.arguments(SourceQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@sources_blueprint.arguments(SourceQueryArgsSchema, location="query", as_kwargs=True)
 @sources_blueprint.response(200, SourcePageSchema, headers={"Link": LINK_HEADER_DOC})
 @sources_blueprint.alt_response(400, response="BAD_REQUEST")
 def list_sources(limit: int, cursor: str | None = None):
@@ -57,6 +56,7 @@ def list_sources(limit: int, cursor: str | None = None):
     "/<string:slug>",
     parameters=[slug_path_parameter("source", "voa-2020-09-china-data-security-initiative")],
 )
+@sources_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @sources_blueprint.response(200, SourceDetailSchema)
 @sources_blueprint.alt_response(404, response="NOT_FOUND")
 def get_source(slug: str):

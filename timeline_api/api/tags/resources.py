@@ -1,9 +1,8 @@
 """GET /tags and GET /tags/{slug}."""
 
 from flask import url_for
-from marshmallow import RAISE
 
-from timeline_api.api import Blueprint
+from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.catalogue import catalogue_detail, catalogue_page
 from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import LINK_HEADER_DOC
@@ -29,7 +28,7 @@ def _tag_fields(tag: Tag, events: list) -> dict:
 
 
 @tags_blueprint.route("")
-@tags_blueprint.arguments(TagQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@tags_blueprint.arguments(TagQueryArgsSchema, location="query", as_kwargs=True)
 @tags_blueprint.response(200, TagPageSchema, headers={"Link": LINK_HEADER_DOC})
 @tags_blueprint.alt_response(400, response="BAD_REQUEST")
 def list_tags(limit: int, cursor: str | None = None):
@@ -41,6 +40,7 @@ def list_tags(limit: int, cursor: str | None = None):
 
 
 @tags_blueprint.route("/<string:slug>", parameters=[slug_path_parameter("tag", "surveillance")])
+@tags_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @tags_blueprint.response(200, TagDetailSchema)
 @tags_blueprint.alt_response(404, response="NOT_FOUND")
 def get_tag(slug: str):
