@@ -12,6 +12,7 @@ from timeline_api.api.cors import init_cors
 from timeline_api.api.counts import init_counts
 from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
 from timeline_api.api.events import events_blueprint, exports_blueprint
+from timeline_api.api.index import index_blueprint, register_trailing_slash_redirects
 from timeline_api.api.rate_limits import init_rate_limits
 from timeline_api.api.request_limits import register_request_limits
 from timeline_api.api.response_cache import init_response_cache
@@ -59,6 +60,7 @@ def create_app(config: Config | None = None) -> Flask:
     database.init_app(app)
     api = Api(app)
     for blueprint in (
+        index_blueprint,
         events_blueprint,
         exports_blueprint,
         sources_blueprint,
@@ -71,6 +73,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(demo_blueprint)
     init_cors(app, config.CORS_ORIGINS)
     register_conditional_get(app)
+    register_trailing_slash_redirects(app)
     register_request_limits(app)
     register_security_headers(app)
     limiter = init_rate_limits(app, config.RATE_LIMIT, config.RATE_LIMIT_STORAGE_URI)

@@ -38,6 +38,13 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 SEMANTIC_PARAMETERS = {"cursor", "from", "to", "q"}
 
 
+def pages_an_export(query: dict | None) -> bool:
+    """`limit`/`cursor` with `format=csv` is a 422 (an export holds every event): a rule
+    across two parameters, which a schema cannot state."""
+    query = query or {}
+    return query.get("format") not in (None, "", "json") and bool({"limit", "cursor"} & set(query))
+
+
 def sends_an_empty_value(query: dict | None) -> bool:
     """An empty parameter counts as absent on every endpoint (QueryParser), so an empty
     value the schema does not admit (`?limit=`, `?type=`) is rightly accepted. OpenAPI's
@@ -55,7 +62,7 @@ def sends_an_empty_value(query: dict | None) -> bool:
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_honours_its_documentation(case):
     excluded = []
-    if SEMANTIC_PARAMETERS & set(case.query or {}):
+    if SEMANTIC_PARAMETERS & set(case.query or {}) or pages_an_export(case.query):
         excluded.append(positive_data_acceptance)
     if sends_an_empty_value(case.query):
         excluded.append(negative_data_rejection)

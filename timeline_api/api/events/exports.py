@@ -55,7 +55,8 @@ def reject_paging() -> None:
             422,
             message="An export holds every matching event; "
             + " and ".join(f"'{name}'" for name in given)
-            + " apply to the JSON list only.",
+            + (" applies" if len(given) == 1 else " apply")
+            + " to the JSON list only.",
             invalid_params=[
                 {"name": name, "in": "query", "reason": "Applies to the JSON list only."}
                 for name in given

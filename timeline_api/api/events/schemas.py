@@ -151,7 +151,8 @@ class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
             "description": "Answer in another format instead of the JSON page: "
             + ", ".join(EXPORT_FORMATS)
             + ". An export holds every matching event (`limit` and `cursor` apply to JSON "
-            "only). Same as `/api/v1/events.{format}` or an `Accept` header.",
+            "only: with an export they are a 422). Same as `/api/v1/events.{format}` or an "
+            "`Accept` header.",
             # No empty "no filter" example here: it would lie outside the enum.
             "parameter_examples": {
                 "json": {"summary": "The JSON page (default)", "value": "json"},
