@@ -111,9 +111,11 @@ def test_page_renders_the_timeline(server: Server, page, recorder: Recorder, tmp
             "Exampleville, France",
             "Alpha Ministry (announcer), Ann Example (spokesperson)",
             "Privacy",
-            "gazette-one",
+            # Sources as a reader cites them, not as slugs.
+            "The Example Gazette, Alpha announces a plan, 3 May 2021",
         ):
             assert expected in text, f"{expected!r} not in {text!r}"
+        assert "gazette-one" not in text
 
         # Facets and export links reflect the (empty) filters.
         assert chip_counts(page, "Tag") == {"Privacy": 2, "Surveillance": 2}

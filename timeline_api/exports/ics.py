@@ -43,7 +43,7 @@ def vevent(event: dict, context: ExportContext) -> Event:
     if event.get("place"):
         component.add("location", event["place"])
     if event["tags"]:
-        component.add("categories", event["tags"])
+        component.add("categories", [tag["slug"] for tag in event["tags"]])
     component.add("transp", "TRANSPARENT")
     component.add("x-timeline-date-precision", event["date_precision"])
     return component

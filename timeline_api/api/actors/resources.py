@@ -24,7 +24,7 @@ actors_blueprint = Blueprint(
 def _actor_fields(actor: Actor, events: list) -> dict:
     return {
         "slug": actor.slug,
-        "url": url_for("actors.get_actor", slug=actor.slug),
+        "url": url_for("actors.get_actor", _external=True, slug=actor.slug),
         "name": actor.name,
         "actor_type": actor.actor_type,
         "country": actor.country,

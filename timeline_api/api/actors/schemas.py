@@ -39,7 +39,10 @@ class ActorSchema(Schema):
 
     slug = fields.String(metadata={"description": "Stable identifier.", "example": "wang-yi"})
     url = fields.String(
-        metadata={"description": "This actor's API URL.", "example": "/api/v1/actors/wang-yi"}
+        metadata={
+            "description": "This actor's API URL.",
+            "example": "http://127.0.0.1:8000/api/v1/actors/wang-yi",
+        }
     )
     name = fields.String(
         metadata={"description": "The name as the articles give it.", "example": "Wang Yi"}

@@ -85,7 +85,7 @@ def export_response(export: ExportFormat, params: dict) -> Response:
     sort = sort_order(params)
     matching = list(filter_events(params).order_by(*SORT_KEYS[sort].ordering()))
     events = event_summaries(attach_snippets(params, matching))
-    cited = {slug for event in events for slug in event["sources"]}
+    cited = {source["slug"] for event in events for source in event["sources"]}
     sources = export_sources(Source.select().where(Source.slug.in_(cited or {""})))
     state = DatasetState.get_or_none(DatasetState.id == 1)
     context = ExportContext(

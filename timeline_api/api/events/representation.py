@@ -20,12 +20,32 @@ from timeline_api.search import highlight_snippet
 from timeline_api.vocabulary import RELATION_INVERSES
 
 
+# Absolute, like the `links` of a page: a client follows a `url` as it is.
 def event_url(slug: str) -> str:
-    return url_for("events.get_event", slug=slug)
+    return url_for("events.get_event", slug=slug, _external=True)
 
 
 def source_url(slug: str) -> str:
-    return url_for("sources.get_source", slug=slug)
+    return url_for("sources.get_source", slug=slug, _external=True)
+
+
+def actor_url(slug: str) -> str:
+    return url_for("actors.get_actor", slug=slug, _external=True)
+
+
+def tag_url(slug: str) -> str:
+    return url_for("tags.get_tag", slug=slug, _external=True)
+
+
+def source_ref(slug: str, publisher: str, headline: str, published: str | None) -> dict:
+    """A source as events embed it: enough to credit it without following its `url`."""
+    return {
+        "slug": slug,
+        "url": source_url(slug),
+        "publisher": publisher,
+        "headline": headline,
+        "published": published,
+    }
 
 
 ID_BATCH = 5000
@@ -45,19 +65,19 @@ def event_ref(slug: str, title: str, date: str, date_precision: str) -> dict:
 def event_summaries(events: list[Event]) -> list[dict]:
     """Summaries of `events`, in order: three queries for tags, actors and sources per
     ID_BATCH events (a page is one batch; an export of every event is a few)."""
-    tags, actors, sources = defaultdict(list), defaultdict(list), defaultdict(list)
+    tags, actors, sources = defaultdict(list), defaultdict(dict), defaultdict(list)
     all_ids = [event.id for event in events]
     # Bounded lists of ids: an IN (...) of an export's 100,000 ids would pass the
     # engines' limits on parameters (PostgreSQL's is 65,535).
     for ids in (all_ids[start : start + ID_BATCH] for start in range(0, len(all_ids), ID_BATCH)):
-        for event_id, slug in (
-            EventTag.select(EventTag.event, Tag.slug)
+        for event_id, slug, name in (
+            EventTag.select(EventTag.event, Tag.slug, Tag.name)
             .join(Tag)
             .where(EventTag.event.in_(ids))
             .order_by(Tag.slug)
             .tuples()
         ):
-            tags[event_id].append(slug)
+            tags[event_id].append({"slug": slug, "name": name, "url": tag_url(slug)})
         # Tuples, not model objects: building two models per row cost more than the query.
         for event_id, slug, name, actor_type, country, role in (
             EventActor.select(
@@ -73,23 +93,29 @@ def event_summaries(events: list[Event]) -> list[dict]:
             .order_by(EventActor.position)
             .tuples()
         ):
-            actors[event_id].append(
-                {
+            # One entry per actor, with every role it played (in the seed's order).
+            entry = actors[event_id].get(slug)
+            if entry is None:
+                actors[event_id][slug] = {
                     "slug": slug,
+                    "url": actor_url(slug),
                     "name": name,
                     "actor_type": actor_type,
                     "country": country,
-                    "role": role,
+                    "roles": [role],
                 }
+            elif role not in entry["roles"]:
+                entry["roles"].append(role)
+        for event_id, *source in (
+            Citation.select(
+                Citation.event, Source.slug, Source.publisher, Source.headline, Source.published
             )
-        for event_id, slug in (
-            Citation.select(Citation.event, Source.slug)
             .join(Source)
             .where(Citation.event.in_(ids))
             .order_by(Citation.position)
             .tuples()
         ):
-            sources[event_id].append(slug)
+            sources[event_id].append(source_ref(*source))
     return [
         {
             "slug": event.slug,
@@ -105,7 +131,7 @@ def event_summaries(events: list[Event]) -> list[dict]:
             "place": event.place,
             "country": event.country,
             "tags": tags[event.id],
-            "actors": actors[event.id],
+            "actors": list(actors[event.id].values()),
             "sources": sources[event.id],
             "score": getattr(event, "score", None),
             "snippet": highlight_snippet(getattr(event, "snippet", None)),
@@ -121,14 +147,8 @@ def event_detail(event: Event) -> dict:
     a join) took longer than running the queries.
     """
     detail = event_summaries([event])[0]
-    detail["tag_details"] = [
-        {"slug": slug, "name": name}
-        for slug, name in Tag.select(Tag.slug, Tag.name)
-        .join(EventTag)
-        .where(EventTag.event == event)
-        .order_by(Tag.slug)
-        .tuples()
-    ]
+    # Search fields belong to a list's hits; a detail is never one.
+    del detail["score"], detail["snippet"]
     citations = list(
         Citation.select(
             Citation.id,
@@ -154,11 +174,7 @@ def event_detail(event: Event) -> dict:
     detail["citations"] = [
         {
             "source": {
-                "slug": slug,
-                "url": source_url(slug),
-                "publisher": publisher,
-                "headline": headline,
-                "published": published,
+                **source_ref(slug, publisher, headline, published),
                 "article_url": article_url,
             },
             "quotes": quotes[citation_id],
@@ -166,9 +182,14 @@ def event_detail(event: Event) -> dict:
         for citation_id, slug, publisher, headline, published, article_url in citations
     ]
     detail["points"] = [
-        {"summary": summary, "quote": quote, "source": slug}
-        for summary, quote, slug in EventPoint.select(
-            EventPoint.summary, EventPoint.quote, Source.slug
+        {"summary": summary, "quote": quote, "source": source_ref(*source)}
+        for summary, quote, *source in EventPoint.select(
+            EventPoint.summary,
+            EventPoint.quote,
+            Source.slug,
+            Source.publisher,
+            Source.headline,
+            Source.published,
         )
         .join(Source)
         .where(EventPoint.event == event)

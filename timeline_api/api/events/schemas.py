@@ -169,11 +169,17 @@ class EventDetailArgsSchema(NoQueryArgsSchema):
         unknown = RAISE
 
 
+API_BASE = "http://127.0.0.1:8000/api/v1"
+
+
 class ActorRoleSchema(Schema):
     class Meta:
-        description = "An actor and the role it played in an event."
+        description = "An actor and every role it played in an event."
 
     slug = fields.String(metadata={"description": "The actor's slug.", "example": "wang-yi"})
+    url = fields.String(
+        metadata={"description": "The actor's API URL.", "example": f"{API_BASE}/actors/wang-yi"}
+    )
     name = fields.String(metadata={"description": "The actor's name.", "example": "Wang Yi"})
     actor_type = fields.String(
         metadata={
@@ -188,17 +194,62 @@ class ActorRoleSchema(Schema):
             "example": "CN",
         },
     )
-    role = fields.String(
+    roles = fields.List(
+        fields.String(),
         metadata={
-            "description": "The role: " + ", ".join(ACTOR_ROLES) + ".",
-            "example": "announcer",
-        }
+            "description": "Its roles in the event, at least one: " + ", ".join(ACTOR_ROLES) + ".",
+            "example": ["announcer"],
+        },
     )
 
 
-class EventSummarySchema(Schema):
+class TagRefSchema(Schema):
     class Meta:
-        description = "An event as lists show it."
+        description = "A tag in brief."
+
+    slug = fields.String(metadata={"description": "The tag's slug.", "example": "backdoors"})
+    name = fields.String(metadata={"description": "The tag's name.", "example": "Backdoors"})
+    url = fields.String(
+        metadata={"description": "The tag's API URL.", "example": f"{API_BASE}/tags/backdoors"}
+    )
+
+
+class SourceRefSchema(Schema):
+    class Meta:
+        description = "A source in brief: enough to credit it."
+
+    slug = fields.String(
+        metadata={
+            "description": "The source's slug.",
+            "example": "voa-2020-09-china-data-security-initiative",
+        }
+    )
+    url = fields.String(
+        metadata={
+            "description": "The source's API URL.",
+            "example": f"{API_BASE}/sources/voa-2020-09-china-data-security-initiative",
+        }
+    )
+    publisher = fields.String(
+        metadata={"description": "Outlet as the article names it.", "example": "VOA News"}
+    )
+    headline = fields.String(
+        metadata={
+            "description": "The article's headline.",
+            "example": "China Launches Data Security Initiative",
+        }
+    )
+    published = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Publication date (partial ISO date), if known.",
+            "example": "2020-09",
+        },
+    )
+
+
+class EventBaseSchema(Schema):
+    """The fields an event has wherever it is shown."""
 
     slug = fields.String(
         metadata={"description": "Stable identifier, used in URLs.", "example": SLUG_EXAMPLE}
@@ -206,7 +257,7 @@ class EventSummarySchema(Schema):
     url = fields.String(
         metadata={
             "description": "This event's API URL.",
-            "example": f"/api/v1/events/{SLUG_EXAMPLE}",
+            "example": f"{API_BASE}/events/{SLUG_EXAMPLE}",
         }
     )
     title = fields.String(
@@ -264,19 +315,22 @@ class EventSummarySchema(Schema):
         },
     )
     tags = fields.List(
-        fields.String(),
-        metadata={"description": "Tag slugs.", "example": ["backdoors", "data-security"]},
+        fields.Nested(TagRefSchema), metadata={"description": "The event's tags, by slug."}
     )
     actors = fields.List(
-        fields.Nested(ActorRoleSchema), metadata={"description": "Who took part, and in what role."}
+        fields.Nested(ActorRoleSchema),
+        metadata={"description": "Who took part, each once, with its roles."},
     )
     sources = fields.List(
-        fields.String(),
-        metadata={
-            "description": "Slugs of the sources that report this event.",
-            "example": ["voa-2020-09-china-data-security-initiative"],
-        },
+        fields.Nested(SourceRefSchema),
+        metadata={"description": "The sources that report this event, in citation order."},
     )
+
+
+class EventSummarySchema(EventBaseSchema):
+    class Meta:
+        description = "An event as lists show it."
+
     score = fields.Float(
         allow_none=True,
         metadata={
@@ -298,38 +352,10 @@ class EventSummarySchema(Schema):
 EventPageSchema = page_schema(EventSummarySchema, "A page of events.")
 
 
-class SourceRefSchema(Schema):
+class CitedSourceSchema(SourceRefSchema):
     class Meta:
-        description = "The source of a citation, in brief."
+        description = "A cited source."
 
-    slug = fields.String(
-        metadata={
-            "description": "The source's slug.",
-            "example": "voa-2020-09-china-data-security-initiative",
-        }
-    )
-    url = fields.String(
-        metadata={
-            "description": "The source's API URL.",
-            "example": "/api/v1/sources/voa-2020-09-china-data-security-initiative",
-        }
-    )
-    publisher = fields.String(
-        metadata={"description": "Outlet as the article names it.", "example": "VOA News"}
-    )
-    headline = fields.String(
-        metadata={
-            "description": "The article's headline.",
-            "example": "China Launches Data Security Initiative",
-        }
-    )
-    published = fields.String(
-        allow_none=True,
-        metadata={
-            "description": "Publication date (partial ISO date), if known.",
-            "example": "2020-09",
-        },
-    )
     article_url = fields.String(
         allow_none=True,
         metadata={"description": "The article's web address, when known.", "example": None},
@@ -340,7 +366,7 @@ class CitationSchema(Schema):
     class Meta:
         description = "A source supporting the event, with verbatim quotes from it."
 
-    source = fields.Nested(SourceRefSchema, metadata={"description": "The cited article."})
+    source = fields.Nested(CitedSourceSchema, metadata={"description": "The cited article."})
     quotes = fields.List(
         fields.String(),
         metadata={
@@ -363,12 +389,7 @@ class PointSchema(Schema):
             "example": "service providers don't install backdoors",
         }
     )
-    source = fields.String(
-        metadata={
-            "description": "Slug of the article that states it.",
-            "example": "voa-2020-09-china-data-security-initiative",
-        }
-    )
+    source = fields.Nested(SourceRefSchema, metadata={"description": "The article stating it."})
 
 
 class RelatedEventSchema(Schema):
@@ -404,7 +425,7 @@ class EventRefSchema(Schema):
     url = fields.String(
         metadata={
             "description": "The event's API URL.",
-            "example": f"/api/v1/events/{SLUG_EXAMPLE}",
+            "example": f"{API_BASE}/events/{SLUG_EXAMPLE}",
         }
     )
     title = fields.String(
@@ -421,21 +442,10 @@ class EventRefSchema(Schema):
     )
 
 
-class TagRefSchema(Schema):
-    class Meta:
-        description = "A tag in brief."
-
-    slug = fields.String(metadata={"description": "The tag's slug.", "example": "backdoors"})
-    name = fields.String(metadata={"description": "The tag's name.", "example": "Backdoors"})
-
-
-class EventDetailSchema(EventSummarySchema):
+class EventDetailSchema(EventBaseSchema):
     class Meta:
         description = "An event with everything the timeline knows about it."
 
-    tag_details = fields.List(
-        fields.Nested(TagRefSchema), metadata={"description": "The event's tags with their names."}
-    )
     citations = fields.List(
         fields.Nested(CitationSchema),
         metadata={"description": "Every source that reports the event, with quotes."},
@@ -459,10 +469,9 @@ class FacetValueSchema(Schema):
     class Meta:
         description = "One value of a facet and how many events of the filtered set have it."
 
-    value = fields.Raw(
+    value = fields.String(
         metadata={
-            "description": "The value to pass to the matching filter parameter (an integer "
-            "for `year`, a string otherwise).",
+            "description": "The value to pass to the matching filter parameter.",
             "example": "surveillance",
         }
     )
@@ -484,7 +493,8 @@ class FacetsSchema(Schema):
         values=fields.List(fields.Nested(FacetValueSchema)),
         metadata={
             "description": "For each facet (year, type, tag, actor, country), its values in "
-            "the filtered set, most frequent first.",
+            "the filtered set, most frequent first; a selected value that no event has under "
+            "the other filters is listed too, with a count of 0.",
             "example": {"type": [{"value": "statement", "label": "Statement", "count": 3}]},
         },
     )

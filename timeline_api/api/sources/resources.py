@@ -24,7 +24,7 @@ sources_blueprint = Blueprint(
 def _source_fields(source: Source, events: list) -> dict:
     return {
         "slug": source.slug,
-        "url": url_for("sources.get_source", slug=source.slug),
+        "url": url_for("sources.get_source", _external=True, slug=source.slug),
         "publisher": source.publisher,
         "publisher_note": source.publisher_note,
         "headline": source.headline,

@@ -22,7 +22,7 @@ class SourceSchema(Schema):
     url = fields.String(
         metadata={
             "description": "This source's API URL.",
-            "example": f"/api/v1/sources/{SOURCE_EXAMPLE}",
+            "example": f"http://127.0.0.1:8000/api/v1/sources/{SOURCE_EXAMPLE}",
         }
     )
     publisher = fields.String(

@@ -20,7 +20,7 @@ tags_blueprint = Blueprint(
 def _tag_fields(tag: Tag, events: list) -> dict:
     return {
         "slug": tag.slug,
-        "url": url_for("tags.get_tag", slug=tag.slug),
+        "url": url_for("tags.get_tag", _external=True, slug=tag.slug),
         "name": tag.name,
         "description": tag.description,
         "event_count": len(events),

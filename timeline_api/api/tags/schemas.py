@@ -18,7 +18,10 @@ class TagSchema(Schema):
 
     slug = fields.String(metadata={"description": "Stable identifier.", "example": "backdoors"})
     url = fields.String(
-        metadata={"description": "This tag's API URL.", "example": "/api/v1/tags/backdoors"}
+        metadata={
+            "description": "This tag's API URL.",
+            "example": "http://127.0.0.1:8000/api/v1/tags/backdoors",
+        }
     )
     name = fields.String(metadata={"description": "Display name.", "example": "Backdoors"})
     description = fields.String(

@@ -274,7 +274,10 @@ function renderEvent(event) {
   addFact(
     facts,
     "Who",
-    event.actors.map((actor) => `${actor.name} (${humanize(actor.role)})`).join(", ") || null,
+    // One entry per actor, with every role it played in the event.
+    event.actors
+      .map((actor) => `${actor.name} (${actor.roles.map(humanize).join(", ")})`)
+      .join(", ") || null,
   );
   addFact(facts, "Tags", tagList(event.tags));
   addFact(facts, "Sources", sourceList(event.sources));
@@ -319,16 +322,23 @@ function addFact(list, term, value) {
 
 function tagList(tags) {
   if (!tags.length) return null;
-  return el("ul", { class: "tags" }, ...tags.map((tag) => el("li", {}, labelFor("tag", tag))));
+  return el("ul", { class: "tags" }, ...tags.map((tag) => el("li", {}, tag.name)));
 }
 
-// Source slugs link to the API's own description of each source.
+// Each source as a reader cites it: publisher, headline (linking to the API's record of
+// the source, from its `url`) and publication date as known.
 function sourceList(sources) {
   if (!sources.length) return null;
-  const links = sources.map((slug) =>
-    el("li", {}, el("a", { href: `${API}/sources/${encodeURIComponent(slug)}` }, slug)),
+  const items = sources.map((source) =>
+    el(
+      "li",
+      {},
+      `${source.publisher}, `,
+      el("a", { href: source.url }, el("cite", {}, source.headline)),
+      source.published ? `, ${formatDate(source.published)}` : null,
+    ),
   );
-  return el("ul", { class: "sources" }, ...links);
+  return el("ul", { class: "sources" }, ...items);
 }
 
 /* ---------- One event's quotes and related events ---------- */
