@@ -38,9 +38,7 @@ def row(event: dict, context: ExportContext) -> list[str]:
         "date_start": event["date_start"].isoformat(),
         "date_end": event["date_end"].isoformat(),
         "tags": SEPARATOR.join(tag["slug"] for tag in event["tags"]),
-        "actors": SEPARATOR.join(
-            f"{a['name']} ({', '.join(a['roles'])})" for a in event["actors"]
-        ),
+        "actors": SEPARATOR.join(f"{a['name']} ({', '.join(a['roles'])})" for a in event["actors"]),
         "sources": SEPARATOR.join(source["slug"] for source in event["sources"]),
         "url": context.absolute_url(event["url"]),
     }

@@ -8,7 +8,7 @@ from timeline_api.api.actors.schemas import (
     ActorPageSchema,
     ActorQueryArgsSchema,
 )
-from timeline_api.api.catalogue import catalogue_detail, catalogue_page
+from timeline_api.api.catalogue import catalogue_detail, catalogue_page, name_matches
 from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import LINK_HEADER_DOC
 from timeline_api.models import Actor, EventActor
@@ -37,12 +37,15 @@ def _actor_fields(actor: Actor, events: list) -> dict:
 @actors_blueprint.arguments(ActorQueryArgsSchema, location="query", as_kwargs=True)
 @actors_blueprint.response(200, ActorPageSchema, headers={"Link": LINK_HEADER_DOC})
 @actors_blueprint.alt_response(400, response="BAD_REQUEST")
-def list_actors(limit: int, type: list[str], country: list[str], cursor: str | None = None):
+def list_actors(
+    limit: int, type: list[str], country: list[str], cursor: str | None = None, q: str | None = None
+):
     """List actors, by slug
 
-    Filter by `type` and `country`; each actor lists the slugs of its events.
+    Filter by `type` and `country`, or find by name with `q`; each actor lists the slugs
+    of its events.
     """
-    query = Actor.select()
+    query = name_matches(Actor.select(), q, [Actor.name, Actor.slug])
     if type:
         query = query.where(Actor.actor_type.in_(type))
     if country:

@@ -3,7 +3,7 @@
 from marshmallow import RAISE, Schema, fields, validate
 
 from timeline_api.api.events.schemas import EventSummarySchema
-from timeline_api.api.fields import UpperCaseCountry, filter_examples
+from timeline_api.api.fields import UpperCaseCountry, filter_examples, name_search_field
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 from timeline_api.vocabulary import ACTOR_TYPES
 
@@ -12,6 +12,8 @@ class ActorQueryArgsSchema(ListArgsSchema):
     class Meta:
         unknown = RAISE
         description = "Query parameters of the actor list."
+
+    q = name_search_field("name or slug", "wang", "Wang Yi")
 
     type = fields.List(
         fields.String(validate=validate.OneOf(sorted(ACTOR_TYPES))),

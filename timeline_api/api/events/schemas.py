@@ -38,10 +38,12 @@ class EventFilterArgsSchema(Schema):
             validate.Regexp(NO_NUL_PATTERN, error="Must not contain NUL characters."),
         ],
         metadata={
-            "description": "Full-text search over titles, summaries, quotes, actor and source "
-            'names: words (all must match), "quoted phrases", `OR` between alternatives, '
-            "`-word` to exclude, `word*` for a prefix. Results are ranked by relevance "
-            "unless `sort` says otherwise.",
+            "description": "Full-text search over an event's own words (title, summary, "
+            "quotes, actor names, place), with English stemming (`surveilling` finds "
+            'surveillance): words (all must match; `and` may join them), "quoted phrases", '
+            "`OR` (or `or`) between alternatives, `-word` to exclude, `word*` for a prefix. "
+            "A possessive is its word (`Biden's`). Results are ranked by relevance (every "
+            "word in the title first) unless `sort` says otherwise.",
             **filter_examples("surveillance OR backdoors", "Either word"),
         },
     )

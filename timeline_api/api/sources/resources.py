@@ -3,7 +3,7 @@
 from flask import url_for
 
 from timeline_api.api import Blueprint, NoQueryArgsSchema
-from timeline_api.api.catalogue import catalogue_detail, catalogue_page
+from timeline_api.api.catalogue import catalogue_detail, catalogue_page, name_matches
 from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.pagination import LINK_HEADER_DOC
 from timeline_api.api.sources.schemas import (
@@ -44,12 +44,14 @@ def _source_fields(source: Source, events: list) -> dict:
 @sources_blueprint.arguments(SourceQueryArgsSchema, location="query", as_kwargs=True)
 @sources_blueprint.response(200, SourcePageSchema, headers={"Link": LINK_HEADER_DOC})
 @sources_blueprint.alt_response(400, response="BAD_REQUEST")
-def list_sources(limit: int, cursor: str | None = None):
+def list_sources(limit: int, cursor: str | None = None, q: str | None = None):
     """List sources, by slug
 
-    Each source lists the slugs of the events that cite it.
+    Each source lists the slugs of the events that cite it. Find sources by publisher or
+    headline with `q`.
     """
-    return catalogue_page(Source.select(), limit, cursor, Citation.source, _source_fields)
+    query = name_matches(Source.select(), q, [Source.publisher, Source.headline, Source.slug])
+    return catalogue_page(query, limit, cursor, Citation.source, _source_fields)
 
 
 @sources_blueprint.route(

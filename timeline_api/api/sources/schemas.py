@@ -3,6 +3,7 @@
 from marshmallow import RAISE, Schema, fields
 
 from timeline_api.api.events.schemas import EventSummarySchema
+from timeline_api.api.fields import name_search_field
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 
 SOURCE_EXAMPLE = "voa-2020-09-china-data-security-initiative"
@@ -12,6 +13,8 @@ class SourceQueryArgsSchema(ListArgsSchema):
     class Meta:
         unknown = RAISE
         description = "Query parameters of the source list."
+
+    q = name_search_field("publisher, headline or slug", "xinhua", "From Xinhua")
 
 
 class SourceSchema(Schema):

@@ -3,6 +3,7 @@
 from marshmallow import RAISE, Schema, fields
 
 from timeline_api.api.events.schemas import EventSummarySchema
+from timeline_api.api.fields import name_search_field
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 
 
@@ -10,6 +11,8 @@ class TagQueryArgsSchema(ListArgsSchema):
     class Meta:
         unknown = RAISE
         description = "Query parameters of the tag list."
+
+    q = name_search_field("name or slug", "surv", "Surveillance")
 
 
 class TagSchema(Schema):
