@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 from peewee import DatabaseError, InterfaceError
 
 from timeline_api.api import Blueprint, NoQueryArgsSchema
-from timeline_api.api.errors import problem_response
+from timeline_api.api.errors import NOT_SEEDED_DETAIL, is_missing_schema, problem_response
 from timeline_api.models import DatasetState, database
 
 health_blueprint = Blueprint(
@@ -73,18 +73,17 @@ def check_readiness():
     try:
         state = DatasetState.get_or_none(DatasetState.id == 1)
     except (DatabaseError, InterfaceError) as error:
-        return problem_response(
-            503, f"The database is unreachable: {error}.", headers={"Retry-After": "5"}
-        )
+        if is_missing_schema(error):
+            state = None
+        else:
+            return problem_response(
+                503, f"The database is unreachable: {error}.", headers={"Retry-After": "5"}
+            )
     finally:
         if not database.is_closed():
             database.close()
     if state is None:
-        return problem_response(
-            503,
-            "The database holds no data yet: run `timeline-api seed`.",
-            headers={"Retry-After": "5"},
-        )
+        return problem_response(503, NOT_SEEDED_DETAIL, headers={"Retry-After": "5"})
     return _uncached(
         jsonify(
             {

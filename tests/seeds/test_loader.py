@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FIXTURE_SEEDS
+from tests.conftest import FIXTURE_ARTICLES, FIXTURE_SEEDS
 from timeline_api.models import ALL_MODELS, Citation, Event, EventRelation, Quote
 from timeline_api.seeds import SeedError, check_seeds, load_seeds
 from timeline_api.seeds import dataset as dataset_module
@@ -287,3 +287,33 @@ def test_load_leaves_the_garbage_collector_as_it_found_it(empty_db, seeds_copy):
     with pytest.raises(SeedError):
         load_seeds(seeds_copy)
     assert gc.isenabled()
+
+
+def test_a_schema_error_hides_none_of_the_files_other_problems(seeds_copy):
+    """One run reports everything: the schema error, and the bad date, unknown actor and
+    tag, dangling relation and non-verbatim quote of the same file."""
+
+    def break_everything(data):
+        data["colour"] = "blue"  # a schema error: unknown field
+        data["date"] = "2021-02-30"
+        data["actors"][0]["actor"] = "nobody"
+        data["tags"] = ["nope"]
+        data["relations"] = [{"type": "responds_to", "target": "no-such-event"}]
+        data["citations"][0]["quotes"][0] = "Words the article never printed."
+
+    edit_yaml(seeds_copy / "events" / "alpha-plan.yaml", break_everything)
+    reasons = [str(p) for p in check_seeds(seeds_copy, FIXTURE_ARTICLES)]
+    for expected in (
+        "colour: Unknown field",
+        "date: ",
+        "unknown actor 'nobody'",
+        "unknown tag 'nope'",
+        "unknown event 'no-such-event'",
+        "quote is not verbatim",
+    ):
+        assert any(expected in reason for reason in reasons), (expected, reasons)
+
+
+def test_a_missing_articles_folder_is_one_problem(seeds_copy, tmp_path):
+    problems = check_seeds(seeds_copy, tmp_path / "no-such-folder")
+    assert [p.reason for p in problems] == ["articles folder does not exist"]

@@ -58,10 +58,13 @@ def check_quotes(dataset: Dataset, articles_dir: Path) -> list[SeedProblem]:
                 seed_file.problem(path, f"quote is not verbatim in the article of {source_slug!r}")
             )
 
-    for event in dataset.events:
-        for c_index, citation in enumerate(event["citations"]):
+    if not articles_dir.is_dir():
+        # One line about the folder, not one per quote.
+        return [SeedProblem(str(articles_dir), None, "articles folder does not exist")]
+    for event in dataset.events + dataset.partial_events:
+        for c_index, citation in enumerate(event.get("citations", [])):
             for q_index, quote in enumerate(citation["quotes"]):
                 check(event, citation["source"], quote, ("citations", c_index, "quotes", q_index))
-        for p_index, point in enumerate(event["points"]):
+        for p_index, point in enumerate(event.get("points", [])):
             check(event, point["source"], point["quote"], ("points", p_index, "quote"))
     return problems
