@@ -193,15 +193,13 @@ def test_detail_has_actors_tags_citations_points_and_relations(client):
     assert not {"tag_details", "score", "snippet"} & set(event)
     (citation,) = event["citations"]
     assert citation["source"]["slug"] == "gazette-one"
-    assert citation["source"]["article_url"] == "https://example.org/gazette-one"
+    assert citation["source"]["url"] == "http://localhost/api/v1/sources/gazette-one"
     assert citation["quotes"][0].startswith("The Alpha Ministry on Sunday")
     assert event["points"] == [
         {
             "summary": "Protect data.",
-            # The same brief source as a citation's (less its article_url).
-            "source": {
-                key: value for key, value in citation["source"].items() if key != "article_url"
-            },
+            # The same brief source as a citation's.
+            "source": citation["source"],
             "quote": "We will protect every citizen's data",
         }
     ]

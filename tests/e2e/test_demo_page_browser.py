@@ -274,7 +274,7 @@ def test_expanding_an_event_shows_its_quotes(
         caption = event.locator("figure.citation figcaption")
         assert caption.inner_text() == "The Example Gazette, Alpha announces a plan, 3 May 2021"
         assert caption.get_by_role("link").get_attribute("href") == (
-            "https://example.org/gazette-one"  # a link to the article, never fetched
+            server.url("/api/v1/sources/gazette-one")  # the API's record of the source
         )
         assert 'Dateline May 2 and "on Sunday".' in event.locator(".date-note").inner_text()
         related = event.locator("ul.related li").all_inner_texts()

@@ -317,3 +317,29 @@ def test_a_schema_error_hides_none_of_the_files_other_problems(seeds_copy):
 def test_a_missing_articles_folder_is_one_problem(seeds_copy, tmp_path):
     problems = check_seeds(seeds_copy, tmp_path / "no-such-folder")
     assert [p.reason for p in problems] == ["articles folder does not exist"]
+
+
+def test_a_source_s_fingerprint_must_be_its_article_s(seeds_copy):
+    """check-seeds with the articles: the SHA-256 a reader can compare is the file's."""
+
+    def tamper(data):
+        data["sources"][0]["article_sha256"] = "0" * 64
+
+    edit_yaml(seeds_copy / "sources.yaml", tamper)
+    (problem,) = check_seeds(seeds_copy, FIXTURE_ARTICLES)
+    assert problem.field == "sources.0.article_sha256"
+    assert "does not match gazette-one.txt" in problem.reason
+
+    def forget(data):
+        del data["sources"][0]["article_sha256"]
+        del data["sources"][0]["article_checked"]
+
+    edit_yaml(seeds_copy / "sources.yaml", forget)
+    (problem,) = check_seeds(seeds_copy, FIXTURE_ARTICLES)
+    assert problem.reason.startswith("missing: the article's SHA-256 is b56945383b3f")
+
+
+def test_a_fingerprint_needs_its_check_date(seeds_copy):
+    edit_yaml(seeds_copy / "sources.yaml", lambda d: d["sources"][0].pop("article_checked"))
+    (problem,) = check_seeds(seeds_copy)
+    assert "go together" in problem.reason

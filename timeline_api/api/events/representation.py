@@ -156,7 +156,6 @@ def event_detail(event: Event) -> dict:
             Source.publisher,
             Source.headline,
             Source.published,
-            Source.url,
         )
         .join(Source)
         .where(Citation.event == event)
@@ -173,13 +172,10 @@ def event_detail(event: Event) -> dict:
         quotes[citation_id].append(text)
     detail["citations"] = [
         {
-            "source": {
-                **source_ref(slug, publisher, headline, published),
-                "article_url": article_url,
-            },
+            "source": source_ref(slug, publisher, headline, published),
             "quotes": quotes[citation_id],
         }
-        for citation_id, slug, publisher, headline, published, article_url in citations
+        for citation_id, slug, publisher, headline, published in citations
     ]
     detail["points"] = [
         {"summary": summary, "quote": quote, "source": source_ref(*source)}

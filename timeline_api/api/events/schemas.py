@@ -354,21 +354,11 @@ class EventSummarySchema(EventBaseSchema):
 EventPageSchema = page_schema(EventSummarySchema, "A page of events.")
 
 
-class CitedSourceSchema(SourceRefSchema):
-    class Meta:
-        description = "A cited source."
-
-    article_url = fields.String(
-        allow_none=True,
-        metadata={"description": "The article's web address, when known.", "example": None},
-    )
-
-
 class CitationSchema(Schema):
     class Meta:
         description = "A source supporting the event, with verbatim quotes from it."
 
-    source = fields.Nested(CitedSourceSchema, metadata={"description": "The cited article."})
+    source = fields.Nested(SourceRefSchema, metadata={"description": "The cited article."})
     quotes = fields.List(
         fields.String(),
         metadata={

@@ -34,8 +34,8 @@ def _source_fields(source: Source, events: list) -> dict:
         "published_precision": source.published_precision,
         "published_note": source.published_note,
         "language": source.language,
-        "article_file": source.article_file,
-        "article_url": source.url,
+        "article_sha256": source.article_sha256,
+        "article_checked": source.article_checked,
         "event_count": len(events),
     }
 

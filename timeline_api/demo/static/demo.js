@@ -416,16 +416,15 @@ function renderDetail(container, event) {
   container.append(el("h5", {}, "What the sources say"));
   for (const citation of event.citations) {
     const source = citation.source;
-    // A quotation says who said it: the publisher and headline of the article it is from.
-    const headline = source.article_url
-      ? el("a", { href: source.article_url, rel: "noopener noreferrer" }, source.headline)
-      : source.headline;
+    // A quotation says who said it: the publisher and headline of the article it is from,
+    // linking to the API's record of the source (with the article's fingerprint).
+    const headline = el("a", { href: source.url }, source.headline);
     container.append(
       el(
         "figure",
         { class: "citation" },
         ...citation.quotes.map((quote) =>
-          el("blockquote", { cite: source.article_url }, el("p", {}, quote)),
+          el("blockquote", {}, el("p", {}, quote)),
         ),
         el(
           "figcaption",
