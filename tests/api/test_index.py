@@ -39,6 +39,7 @@ def test_every_api_resource_is_in_the_index(app, client):
         ("/api/v1/events/alpha-plan/", "/api/v1/events/alpha-plan"),
         ("/api/v1/tags//", "/api/v1/tags"),
         ("/api/v1/docs/", "/api/v1/docs"),
+        ("/readyz/", "/readyz"),
     ],
 )
 def test_a_trailing_slash_redirects_to_the_one_url(client, url, location):

@@ -1,10 +1,8 @@
-"""`/api/v1/`, `/api/v1/events/`: a trailing slash redirects to the resource's one URL."""
+"""`/api/v1/`, `/api/v1/events/`, `/readyz/`: a trailing slash redirects to the one URL."""
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
-
-from timeline_api.api import API_PREFIX
 
 
 def register_trailing_slash_redirects(app: Flask) -> None:
@@ -20,7 +18,7 @@ def register_trailing_slash_redirects(app: Flask) -> None:
         if (
             not isinstance(request.routing_exception, NotFound)
             or not path.endswith("/")
-            or not path.startswith(API_PREFIX)
+            or path == "/"
         ):
             return None
         target = path.rstrip("/")
