@@ -2,9 +2,15 @@
 
 from flask import Flask, Response, request
 
+from timeline_api.api.response_cache import REPRESENTATION_TAG_ENVIRON
+
 
 def register_conditional_get(app: Flask) -> None:
-    """Tag every successful GET with a strong ETag of its body and answer 304 when it matches."""
+    """Tag every successful GET with a strong ETag and answer 304 when it matches.
+
+    API answers get the tag the response cache derived from their key and the data version
+    (so a revalidation can be answered without rendering); others a hash of their body.
+    """
     max_age = app.config["CACHE_MAX_AGE"]
 
     @app.after_request
@@ -15,6 +21,10 @@ def register_conditional_get(app: Flask) -> None:
             and not response.direct_passthrough
         ):
             response.headers.setdefault("Cache-Control", f"public, max-age={max_age}")
-            response.add_etag()
+            tag = request.environ.get(REPRESENTATION_TAG_ENVIRON)
+            if tag is not None and "ETag" not in response.headers:
+                response.set_etag(tag)
+            else:
+                response.add_etag()  # keeps an ETag already there (an answer replayed)
             response = response.make_conditional(request)
         return response
