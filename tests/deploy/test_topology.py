@@ -26,13 +26,14 @@ import yaml
 
 from tests.deploy.conftest import (
     CACHE_MAX_AGE,
+    COMPOSE_FILE,
     RATE_LIMIT_COUNT,
     REPLICAS,
     Answer,
     Stack,
     docker,
 )
-from tests.support import REAL_SEEDS
+from tests.support import REAL_SEEDS, REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -346,6 +347,24 @@ def test_a_replica_stopped_and_started_under_load_fails_no_request(stack: Stack)
     proxied = [line for line in _json_lines(stack.logs("proxy", since=since)) if "upstream" in line]
     retried = [line for line in proxied if "," in line["upstream"]]
     assert retried, f"no request of {len(proxied)} met the stopping or starting replica"
+
+
+def test_replacing_every_replica_one_by_one_under_load_fails_no_request(stack: Stack):
+    """docker/roll-api.sh, the README's way to roll replicas onto a new image: a new one
+    up and healthy, then an old one stopped, in turn."""
+    old = set(stack.containers("api"))
+    env = {**stack.env, "COMPOSE_PROJECT_NAME": stack.project, "COMPOSE_FILE": str(COMPOSE_FILE)}
+    with SteadyLoad(stack) as load:
+        rolled = subprocess.run(
+            ["sh", str(REPO_ROOT / "docker" / "roll-api.sh")],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        time.sleep(1)
+    assert rolled.returncode == 0, rolled.stdout + rolled.stderr
+    assert load.failures == [], load.failures[:20]
+    new = stack.containers("api")
+    assert len(new) == REPLICAS and not old & set(new)
+    assert all(stack.state(replica)["Health"]["Status"] == "healthy" for replica in new)
 
 
 def test_every_replica_stopped_serves_the_cache_then_recovers_by_itself(stack: Stack):
