@@ -39,6 +39,7 @@ pytestmark = pytest.mark.e2e
 
 PROBLEM = "application/problem+json"
 FROM_CACHE = {"HIT", "STALE", "UPDATING", "REVALIDATED"}
+PROXY_CONFIG = REPO_ROOT / "docker" / "proxy"
 # The steady load of the replica test: LOAD_CLIENTS threads, each one request per LOAD_PERIOD.
 LOAD_CLIENTS, LOAD_PERIOD = 4, 0.2  # 20 requests/s, within one client's rate limit
 # nginx counts whole seconds: a copy stored at 12.9 s with max-age=3 is fresh until 16.0 s.
@@ -123,6 +124,42 @@ def test_answers_are_cached_as_their_cache_control_allows(stack: Stack):
     assert gzipped.headers.get("Content-Encoding") == "gzip"
     assert gzipped.headers["ETag"] == "W/" + first.headers["ETag"]
     assert "Accept-Encoding" in gzipped.headers["Vary"]
+
+
+def test_origin_is_part_of_the_key_when_cors_restricts_origins(stack: Stack):
+    """A second proxy from the same configuration, with CORS_ORIGINS restricted, in front of
+    the same replicas: each origin gets its own copy (the API's CORS headers name it)."""
+    proxy = docker(
+        "run", "-d", "--network", stack.network, "-p", "127.0.0.1::80",
+        "--tmpfs", "/etc/nginx/conf.d",
+        "-e", "API_UPSTREAM=api:8000", "-e", "PROXY_RESOLVER=127.0.0.11",
+        "-e", "CORS_ORIGINS=https://one.example,https://two.example",
+        "-e", "PROXY_CACHE_MAX_SIZE=16m",
+        "-v", f"{PROXY_CONFIG}/templates/timeline.conf.template:"
+              "/etc/nginx/templates/timeline.conf.template:ro",
+        "-v", f"{PROXY_CONFIG}/timeline:/etc/nginx/timeline:ro",
+        "nginx:1.27",
+    ).strip()  # fmt: skip
+    try:
+        port = int(docker("port", proxy, "80").split(":")[-1])
+        restricted = Stack(stack.project, port, stack.image, stack.env)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if restricted.get("/healthz").status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, docker("logs", proxy)
+            time.sleep(0.3)
+        url = "/api/v1/tags?limit=9"
+        statuses = [
+            restricted.get(url, {"Origin": origin}).headers["X-Cache-Status"]
+            for origin in ("https://one.example", "https://two.example", "https://one.example")
+        ]
+        assert statuses == ["MISS", "MISS", "HIT"]
+    finally:
+        docker("rm", "-f", proxy)
 
 
 def test_what_is_never_cached(stack: Stack):
