@@ -46,7 +46,7 @@ REPLICAS = 3
 CACHE_MAX_AGE = 3
 # Per client address: high enough for the steady load of one client (the test runner),
 # low enough for another client to spend it in a second or two.
-RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW = 300, "10second"
+RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW = 400, "10second"
 # Never route loopback requests through a proxy from the environment.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
