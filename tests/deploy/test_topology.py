@@ -423,6 +423,12 @@ def test_every_replica_stopped_serves_the_cache_then_recovers_by_itself(stack: S
         stale = stack.get(cached)
         assert stale.status == 200 and stale.headers["X-Cache-Status"] in ("STALE", "UPDATING")
         assert stale.body == fresh.body
+        # And past stale-while-revalidate too: with no replica to ask, the copy is better
+        # than an error (stale-if-error, however old).
+        time.sleep(max(0.0, cached_at + EXPIRED_AFTER + CACHE_MAX_AGE - time.monotonic()))
+        older = stack.get(cached)
+        assert older.status == 200 and older.headers["X-Cache-Status"] == "STALE"
+        assert older.body == fresh.body
         # What was never cached: the proxy's own 503, a problem document.
         unavailable = stack.get(uncached)
         assert _is_problem(unavailable, 503), unavailable
@@ -445,12 +451,14 @@ def test_every_replica_stopped_serves_the_cache_then_recovers_by_itself(stack: S
 
 def test_a_new_seed_release_is_visible_through_the_proxy_within_max_age(stack: Stack):
     """The release procedure of the README: the one-shot seed job loads the new seeds
-    while the replicas serve; the proxy's copy expires within max-age, and the first request
-    after that (answered stale) refreshes it."""
+    while the replicas serve. A changed answer is visible once the proxy's copy expires
+    (max-age), after one request that is still answered from it while it is refreshed in
+    the background; a removed one (now a 404) once stale-while-revalidate has passed too."""
     slug = "global-initiative-on-data-security-launch"
-    url = f"/api/v1/events/{slug}"
+    removed = "us-tiktok-ban-unless-american-buyer"
+    url, removed_url = f"/api/v1/events/{slug}", f"/api/v1/events/{removed}"
     old = stack.get(url)
-    assert old.status == 200
+    assert old.status == 200 and stack.get(removed_url).status == 200
     version = stack.get("/readyz").json()["data_version"]
     release = Path(tempfile.mkdtemp(prefix="timeline-release-"))
     try:
@@ -460,14 +468,20 @@ def test_a_new_seed_release_is_visible_through_the_proxy_within_max_age(stack: S
         event = yaml.safe_load(path.read_text(encoding="utf-8"))
         event["title"] = event["title"] + " (corrected)"
         path.write_text(yaml.safe_dump(event, allow_unicode=True), encoding="utf-8")
+        (release / "seeds" / "events" / f"{removed}.yaml").unlink()
         stack.must("run", "--rm", "--no-deps", "-v", f"{release / 'seeds'}:/app/seeds:ro", "seed")
     finally:
         shutil.rmtree(release)
     loaded = time.monotonic()
     while (answer := stack.get(url)).json()["title"] != event["title"]:
         assert answer.json()["title"] == old.json()["title"]
-        # The copy expires (max-age, counted in whole seconds), then one request refreshes it.
-        assert time.monotonic() - loaded < EXPIRED_AFTER + 1.5, "the release is not visible"
+        assert time.monotonic() - loaded < EXPIRED_AFTER + 1.5, "the change is not visible"
         time.sleep(0.2)
     assert answer.headers["ETag"] != old.headers["ETag"]
     assert stack.get("/readyz").json()["data_version"] != version
+    while (gone := stack.get(removed_url)).status != 404:
+        assert gone.status == 200 and gone.headers["X-Cache-Status"] in FROM_CACHE, gone
+        deadline = EXPIRED_AFTER + CACHE_MAX_AGE + 1.5
+        assert time.monotonic() - loaded < deadline, "the removal is not visible"
+        time.sleep(0.2)
+    assert _is_problem(gone, 404)

@@ -2,7 +2,16 @@
 
 from flask import Flask, Response, request
 
-from timeline_api.api.response_cache import REPRESENTATION_TAG_ENVIRON
+# The ETag the response cache derived for the answer (response_cache.representation_tag).
+REPRESENTATION_TAG_ENVIRON = "timeline_api.response_cache.representation_tag"
+
+
+def public_cache_control(max_age: int) -> str:
+    """Cache-Control of a successful GET: any cache may keep it `max_age` seconds, then
+    serve it as long again while it asks the API in the background whether it changed
+    (RFC 5861); past that, a cache must ask before answering, so a URL that a new release
+    removed is not answered from an old copy for ever."""
+    return f"public, max-age={max_age}, stale-while-revalidate={max_age}"
 
 
 def register_conditional_get(app: Flask) -> None:
@@ -20,7 +29,7 @@ def register_conditional_get(app: Flask) -> None:
             and response.status_code == 200
             and not response.direct_passthrough
         ):
-            response.headers.setdefault("Cache-Control", f"public, max-age={max_age}")
+            response.headers.setdefault("Cache-Control", public_cache_control(max_age))
             tag = request.environ.get(REPRESENTATION_TAG_ENVIRON)
             if tag is not None and "ETag" not in response.headers:
                 response.set_etag(tag)

@@ -33,6 +33,7 @@ from pathlib import Path
 from flask import Flask, Response, request
 
 from timeline_api.api.bounded_cache import BoundedCache
+from timeline_api.api.caching import REPRESENTATION_TAG_ENVIRON, public_cache_control
 from timeline_api.data_version import DATA_VERSION_ENVIRON, DataVersionProbe
 from timeline_api.observability import REQUEST_ID_HEADER, RequestRecorder, accept_or_generate
 
@@ -63,8 +64,6 @@ CONDITIONAL_HEADERS = (
 # Where the middleware and the app's hooks tell each other about the request in hand.
 KEY_ENVIRON = "timeline_api.response_cache.key"
 STORABLE_ENVIRON = "timeline_api.response_cache.storable_endpoint"
-# The ETag the answer gets (caching.py), set with the key.
-REPRESENTATION_TAG_ENVIRON = "timeline_api.response_cache.representation_tag"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 Key = tuple[str, ...]
@@ -242,7 +241,7 @@ def _not_modified_without_rendering(max_age: int) -> Response | None:
     del request.environ[KEY_ENVIRON]  # nothing rendered, nothing to store
     response = Response(status=304)
     response.set_etag(tag)
-    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Cache-Control"] = public_cache_control(max_age)
     return response
 
 
