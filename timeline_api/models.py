@@ -11,6 +11,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -60,6 +61,23 @@ class Tag(BaseModel):
     description = TextField(null=True)
 
 
+class Place(BaseModel):
+    """Where events happened: a city, or a country at its representative point.
+
+    Coordinates come from the gazetteer (`gazetteer_id` is its GeoNames id), a country's
+    Natural Earth outline, or the curator (`coordinates_from`); see seeds/places.py.
+    """
+
+    slug = CharField(max_length=120, unique=True)
+    name = CharField()
+    country = CharField(max_length=2, null=True)
+    latitude = FloatField()
+    longitude = FloatField()
+    gazetteer_id = IntegerField(null=True)
+    geo_precision = CharField(max_length=10)
+    coordinates_from = CharField(max_length=20)
+
+
 class Event(BaseModel):
     """A dated thing someone said or did, as the cited articles report it."""
 
@@ -74,6 +92,8 @@ class Event(BaseModel):
     event_type = CharField(max_length=40, index=True)
     place = CharField(null=True)
     country = CharField(max_length=2, null=True, index=True)
+    # The resolved place: `place` above is the name as the curator wrote it.
+    location = ForeignKeyField(Place, null=True, backref="events", on_delete="SET NULL")
 
     class Meta:
         # Sorting and keyset pagination walk (date_start, slug) in both directions; the type
@@ -158,6 +178,7 @@ class DatasetState(BaseModel):
 
 ALL_MODELS: list[type[BaseModel]] = [
     Source,
+    Place,
     Actor,
     Tag,
     Event,

@@ -24,6 +24,7 @@ from timeline_api.models import (
     EventPoint,
     EventRelation,
     EventTag,
+    Place,
     Quote,
     Source,
     Tag,
@@ -58,6 +59,16 @@ EVENT_FIELDS = [
     "event_type",
     "place",
     "country",
+    "location",
+]
+PLACE_FIELDS = [
+    "name",
+    "country",
+    "latitude",
+    "longitude",
+    "gazetteer_id",
+    "geo_precision",
+    "coordinates_from",
 ]
 INSERT_BATCH = 5000  # parameter rows per executemany: bounded memory, few round trips
 SEED_LOCK_ID = 7_202_009  # any constant shared by every process that loads seeds
@@ -106,8 +117,10 @@ def dataset_version(dataset: Dataset) -> str:
             key=lambda record: record["slug"],
         )
 
+    # Places too: a new gazetteer release that moves a place is a new version of the data.
     content = {
-        kind: public(getattr(dataset, kind)) for kind in ("sources", "actors", "tags", "events")
+        kind: public(getattr(dataset, kind))
+        for kind in ("sources", "actors", "tags", "events", "places")
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -198,11 +211,14 @@ def _sync_keyed(
             report.updated[kind] += 1
 
 
-def _event_rows(dataset: Dataset) -> list[dict]:
+def _event_rows(dataset: Dataset, place_ids: dict[str, int]) -> list[dict]:
     rows = []
     for event in dataset.events:
         period = parse_partial_date(event["date"])
-        rows.append({**event, "date_start": period.start, "date_end": period.end})
+        location = place_ids[event["_place"]] if event.get("_place") else None
+        rows.append(
+            {**event, "date_start": period.start, "date_end": period.end, "location": location}
+        )
     return rows
 
 
@@ -220,8 +236,11 @@ def write_dataset(dataset: Dataset) -> LoadReport:
             Actor, dataset.actors, ACTOR_FIELDS, report, "actors"
         )
         tag_ids, stale_tags = _sync_by_slug(Tag, dataset.tags, TAG_FIELDS, report, "tags")
+        place_ids, stale_places = _sync_by_slug(
+            Place, dataset.places, PLACE_FIELDS, report, "places"
+        )
         event_ids, stale_events = _sync_by_slug(
-            Event, _event_rows(dataset), EVENT_FIELDS, report, "events"
+            Event, _event_rows(dataset, place_ids), EVENT_FIELDS, report, "events"
         )
 
         tags, actors, citations, points, relations = {}, {}, {}, {}, {}
@@ -283,6 +302,7 @@ def write_dataset(dataset: Dataset) -> LoadReport:
             (Source, stale_sources, "sources"),
             (Actor, stale_actors, "actors"),
             (Tag, stale_tags, "tags"),
+            (Place, stale_places, "places"),
         ):
             if stale:
                 model.delete().where(model.id.in_(stale)).execute()
