@@ -44,6 +44,20 @@ def _ring(indexes: list[int], arcs: list[Ring]) -> Ring:
     return ring
 
 
+def _unwrapped(ring: Ring) -> Ring:
+    """The ring with continuous longitudes: an outline across the 180° line (Fiji,
+    Russia) otherwise jumps from +180 to -180 and its middle lands near 0°."""
+    shift, previous, points = 0.0, ring[0][0], []
+    for longitude, latitude in ring:
+        if longitude - previous > 180:
+            shift -= 360
+        elif previous - longitude > 180:
+            shift += 360
+        previous = longitude
+        points.append((longitude + shift, latitude))
+    return points
+
+
 def _edges(ring: Ring):
     """Each edge of a ring, the last point joined back to the first."""
     return zip(ring, ring[1:] + ring[:1], strict=True)
@@ -67,7 +81,7 @@ def interior_point(polygon: Polygon) -> tuple[float, float]:
     crossings.sort()
     stretches = list(zip(crossings[::2], crossings[1::2], strict=True))
     west, east = max(stretches, key=lambda stretch: stretch[1] - stretch[0])
-    return (west + east) / 2, scan
+    return ((west + east) / 2 + 540) % 360 - 180, scan  # back into -180..180
 
 
 @cache
@@ -80,7 +94,7 @@ def representative_points() -> dict[int, tuple[float, float]]:
         if not country.get("id") or country["type"] not in ("Polygon", "MultiPolygon"):
             continue  # a disputed area without an ISO code
         parts = [country["arcs"]] if country["type"] == "Polygon" else country["arcs"]
-        polygons = [[_ring(ring, arcs) for ring in part] for part in parts]
+        polygons = [[_unwrapped(_ring(ring, arcs)) for ring in part] for part in parts]
         largest = max(polygons, key=lambda polygon: _area(polygon[0]))
         longitude, latitude = interior_point(largest)
         points[int(country["id"])] = (round(latitude, 5), round(longitude, 5))
