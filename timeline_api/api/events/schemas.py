@@ -596,7 +596,8 @@ class EventDetailArgsSchema(Schema):
         "`Accept` header."
     )
     fields_ = FieldSelection(
-        list(EventDetailSchema().fields),
+        # score and snippet belong to a list searched with q=; a detail has neither.
+        [name for name in EventDetailSchema().fields if name not in ("score", "snippet")],
         data_key="fields",
         metadata=filter_examples("slug,title,date,place,citations", "A few fields"),
     )
