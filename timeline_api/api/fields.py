@@ -99,7 +99,10 @@ def filter_examples(value, summary: str) -> dict:
 
 class FieldSelection(fields.String):
     """`fields=slug,title,date`: a sparse fieldset, checked against the fields a
-    representation has; loaded as a tuple of names in the order given."""
+    representation has; loaded as a tuple of names in the order given. Repeating the
+    parameter (`fields=slug&fields=title`) adds to the selection."""
+
+    is_multiple = True  # webargs passes every value of a repeated parameter
 
     def __init__(self, known: list[str], **kwargs):
         self.known = list(known)
@@ -119,13 +122,17 @@ class FieldSelection(fields.String):
             metadata={
                 "description": "Return only these fields (comma-separated), as sparse "
                 "fieldsets do: " + ", ".join(f"`{name}`" for name in self.known) + ". "
-                "An unknown field is a 422 naming it. Omit for every field.",
+                "Repeating `fields` adds to the selection. An unknown field is a 422 "
+                "naming it; so is `fields` with an export format (it shapes JSON answers "
+                "only). Omit for every field.",
                 **kwargs.pop("metadata", {}),
             },
             **kwargs,
         )
 
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[str, ...]:
+        if isinstance(value, list):
+            value = ",".join(value)
         text = super()._deserialize(value, attr, data, **kwargs)
         names = text.split(",")
         unknown = [name for name in names if name not in self.known]

@@ -24,6 +24,7 @@ from timeline_api.api.events.representation import event_detail, event_summaries
 from timeline_api.api.events.schemas import (
     EventDetailArgsSchema,
     EventDetailSchema,
+    EventExportArgsSchema,
     EventPageSchema,
     EventQueryArgsSchema,
     EventSortArgsSchema,
@@ -60,6 +61,7 @@ def list_events(**params):
     """
     export = negotiated_format(params.get("format"))
     if export is not None:
+        _no_fields_in_exports(params)
         return export_response(export, params)
     sort = sort_order(params)
     page = paginate(
@@ -128,8 +130,16 @@ def get_event(slug: str, **params):
     event = _event_or_404(slug)
     export = negotiated_format(params.get("format"))
     if export is not None:
+        _no_fields_in_exports(params)
         return single_event_export_response(export, event)
     return sparse(event_detail(event), params.get("fields_")), {"Vary": "Accept"}
+
+
+def _no_fields_in_exports(params: dict) -> None:
+    """`fields=` shapes JSON answers; an export ignoring it would mislead, so it is a 422."""
+    if params.get("fields_"):
+        reason = "Applies to JSON answers only, not to an export format (format= or Accept)."
+        abort(422, invalid_params=[{"name": "fields", "in": "query", "reason": reason}])
 
 
 def _event_or_404(slug: str) -> Event:
@@ -151,12 +161,13 @@ def _event_or_404(slug: str) -> Event:
         },
     ],
 )
+@events_blueprint.arguments(EventExportArgsSchema, location="query", unknown=RAISE)
 @events_blueprint.response(200, description="The event in the format.")
 @events_blueprint.alt_response(404, response="NOT_FOUND")
 @events_blueprint.doc(
     responses={200: {"content": {**export_documentation(), "application/json": {"schema": {}}}}}
 )
-def export_event(slug: str, extension: str):
+def export_event(_no_params: dict, slug: str, extension: str):
     """Download one event in an export format
 
     `/api/v1/events/{slug}.ics` is a calendar holding this one event, `.geojson` a

@@ -582,6 +582,14 @@ class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
     )
 
 
+class EventExportArgsSchema(Schema):
+    """GET /events/{slug}.{extension} takes no query parameter: any is a 422."""
+
+    class Meta:
+        unknown = RAISE
+        description = "Query parameters of one event's export (none)."
+
+
 class EventDetailArgsSchema(Schema):
     """Every query parameter GET /events/{slug} takes: parsed here, in one place."""
 
