@@ -106,9 +106,12 @@ window.result = fetch("/api/v1/events.geojson").then(r => r.json()).then(collect
     id: marker.feature.id,
     lat: marker.getLatLng().lat,
     lng: marker.getLatLng().lng,
-    // As Leaflet.timeline reads each feature: an interval from start to end.
+    // As Leaflet.timeline reads each feature with the documented getInterval.
     start: Date.parse(marker.feature.properties.start),
-    end: Date.parse(marker.feature.properties.end),
+    end: Date.parse(marker.feature.properties.end_exclusive),
+    days: (Date.parse(marker.feature.properties.end_exclusive)
+           - Date.parse(marker.feature.properties.start)) / 86400000,
+    precision: marker.feature.properties.date_precision,
   }}));
 }});
 </script></body></html>"""
@@ -130,7 +133,9 @@ def test_geojson_export_draws_in_leaflet(server: Server, page, recorder: Recorde
                 event["place"]["latitude"],
                 event["place"]["longitude"],
             )
-            assert marker["start"] <= marker["end"]
+            # A day lasts one day, a month all of its days, a year 365 or 366.
+            expected = {"day": {1}, "month": {28, 29, 30, 31}, "year": {365, 366}}
+            assert marker["days"] in expected[marker["precision"]]
 
 
 VIS_PAGE = """<!doctype html><html><head><meta charset="utf-8">

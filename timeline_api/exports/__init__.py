@@ -68,8 +68,9 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "geojson",
             geojson.MEDIA_TYPE,
             geojson.render,
-            "GeoJSON (RFC 7946) FeatureCollection: a Point per placed event, with start and "
-            "end days and both precisions, as Leaflet.timeline reads them.",
+            "GeoJSON (RFC 7946) FeatureCollection: a Point per placed event, with `start` "
+            "and `end` (first and last day, inclusive), `end_exclusive` (the day after, "
+            "for Leaflet.timeline's intervals) and both precisions.",
         ),
         ExportFormat(
             "vistimeline",
