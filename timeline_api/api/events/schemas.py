@@ -201,8 +201,9 @@ class PlaceSchema(Schema):
     )
     geo_precision = fields.String(
         metadata={
-            "description": "What the point stands for: `city` (the place itself) or "
-            "`country` (only the country is known).",
+            "description": "What the point stands for: `city` (the named place itself, "
+            "placed by the gazetteer or, when `gazetteer_id` is null, by the curator's "
+            "coordinates) or `country` (only the country is known).",
             "example": "city",
         }
     )
