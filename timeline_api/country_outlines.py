@@ -1,7 +1,8 @@
 """A representative point for each country, from Natural Earth's outlines.
 
-The outlines are the 1:110m Natural Earth countries (public domain) that the demo map
-draws, vendored as TopoJSON by the npm package world-atlas. A country's representative
+The outlines are the 1:110m Natural Earth countries (public domain), vendored as TopoJSON
+from the npm package world-atlas into timeline_api/data/ (this module owns them; the demo
+map draws the same file, served from there). A country's representative
 point is computed as GEOS's (and so Shapely's `representative_point()`) interior point
 is: on the horizontal line through the middle of its largest polygon, the middle of the
 widest stretch inside it. Unlike a centroid, it always lies inside the country (the US
@@ -12,7 +13,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-OUTLINES_FILE = Path(__file__).parent / "demo/static/vendor/world-atlas/countries-110m.json"
+OUTLINES_FILE = Path(__file__).parent / "data/world-atlas/countries-110m.json"
 OUTLINES_NAME = "Natural Earth 1:110m countries (world-atlas)"
 
 Ring = list[tuple[float, float]]  # (longitude, latitude)

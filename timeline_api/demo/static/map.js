@@ -2,7 +2,7 @@
  * The demo page's map: every event matching the page's filters, as a point on a world map.
  *
  * It works offline: the country outlines are Natural Earth's, vendored as TopoJSON
- * (vendor/world-atlas), drawn by Leaflet (vendor/leaflet) as plain vector shapes, with no
+ * (timeline_api/data/world-atlas, served at /demo/outlines.json), drawn by Leaflet (vendor/leaflet) as plain vector shapes, with no
  * tile server. The points come from the API's GeoJSON export of the same filters the list
  * uses, so the map shows every matching event, not only the page of the list:
  *   GET /api/v1/events.geojson?…   one Feature per event; a Point where it has a place
@@ -15,7 +15,7 @@
 
 (() => {
   const API = "/api/v1";
-  const OUTLINES = "/demo/vendor/world-atlas/countries-110m.json";
+  const OUTLINES = "/demo/outlines.json";
   const container = document.getElementById("map");
   const status = document.getElementById("map-status");
   if (!container || !window.L || !window.topojson) return;
