@@ -36,9 +36,10 @@ def _countries():
         if not country.get("id") or country["type"] not in ("Polygon", "MultiPolygon"):
             continue
         parts = [country["arcs"]] if country["type"] == "Polygon" else country["arcs"]
-        yield int(country["id"]), [
-            [_unwrapped(country_outlines._ring(ring, arcs)) for ring in part] for part in parts
-        ]
+        yield (
+            int(country["id"]),
+            [[_unwrapped(country_outlines._ring(ring, arcs)) for ring in part] for part in parts],
+        )
 
 
 def test_every_point_is_inside_its_country():
