@@ -68,9 +68,8 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "geojson",
             geojson.MEDIA_TYPE,
             geojson.render,
-            "GeoJSON (RFC 7946) FeatureCollection: a Point per placed event, with `start` "
-            "and `end` (first and last day, inclusive), `end_exclusive` (the day after, "
-            "for Leaflet.timeline's intervals) and both precisions.",
+            "GeoJSON (RFC 7946) FeatureCollection: a Point per placed event; `start`, `end` "
+            "(last day, inclusive) and `end_exclusive` (the day after, for Leaflet.timeline).",
         ),
         ExportFormat(
             "vistimeline",
