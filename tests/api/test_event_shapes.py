@@ -77,10 +77,11 @@ def test_search_only_fields_are_not_detail_fields(client, name):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/events?limit=2&", "/api/v1/events/alpha-plan?"])
-def test_repeated_fields_are_merged(client, path):
-    body = client.get(f"{path}fields=slug&fields=title,slug&fields=date").get_json()
-    item = body["items"][0] if "items" in body else body
-    assert list(item) == ["slug", "title", "date"]
+def test_repeated_fields_is_a_422_naming_it(client, path):
+    # Not silently the first value: the rule of every single-valued parameter.
+    response = client.get(f"{path}fields=slug&fields=title")
+    assert response.status_code == 422
+    assert response.get_json()["invalid_params"][0]["name"] == "fields"
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,21 @@ class UpperCaseCountry(fields.String):
         return code
 
 
+def name_search_field(searched: str, example: str, summary: str) -> fields.String:
+    """`q` on a catalogue list: words that must each begin a word of `searched`."""
+    return fields.String(
+        validate=[
+            validate.Length(max=200),
+            validate.Regexp(NO_NUL_PATTERN, error="Must not contain NUL characters."),
+        ],
+        metadata={
+            "description": f"Only entries whose {searched} contain words beginning with each "
+            "of these words, in any case: `wan` finds Wang Yi, as a filter box types it.",
+            **filter_examples(example, summary),
+        },
+    )
+
+
 def slug_path_parameter(what: str, example: str) -> dict:
     """OpenAPI documentation of the `{slug}` path segment of a detail route."""
     return {
@@ -99,10 +114,7 @@ def filter_examples(value, summary: str) -> dict:
 
 class FieldSelection(fields.String):
     """`fields=slug,title,date`: a sparse fieldset, checked against the fields a
-    representation has; loaded as a tuple of names in the order given. Repeating the
-    parameter (`fields=slug&fields=title`) adds to the selection."""
-
-    is_multiple = True  # webargs passes every value of a repeated parameter
+    representation has; loaded as a tuple of names in the order given."""
 
     def __init__(self, known: list[str], **kwargs):
         self.known = list(known)
@@ -122,7 +134,8 @@ class FieldSelection(fields.String):
             metadata={
                 "description": "Return only these fields (comma-separated), as sparse "
                 "fieldsets do: " + ", ".join(f"`{name}`" for name in self.known) + ". "
-                "Repeating `fields` adds to the selection. An unknown field is a 422 "
+                "Given twice (`fields=slug&fields=title`) it is a 422, as every "
+                "single-valued parameter is: name them all in one. An unknown field is a 422 "
                 "naming it; so is `fields` with an export format (it shapes JSON answers "
                 "only). Omit for every field.",
                 **kwargs.pop("metadata", {}),
@@ -131,8 +144,6 @@ class FieldSelection(fields.String):
         )
 
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[str, ...]:
-        if isinstance(value, list):
-            value = ",".join(value)
         text = super()._deserialize(value, attr, data, **kwargs)
         names = text.split(",")
         unknown = [name for name in names if name not in self.known]

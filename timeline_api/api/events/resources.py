@@ -1,14 +1,14 @@
 """GET /events and GET /events/{slug}."""
 
 from flask_smorest import abort
-from marshmallow import RAISE
 
-from timeline_api.api import Blueprint
+from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.counts import count_rows
 from timeline_api.api.events.exports import (
     export_documentation,
     export_response,
     negotiated_format,
+    reject_paging,
     single_event_export_response,
 )
 from timeline_api.api.events.facets import event_facets
@@ -24,7 +24,6 @@ from timeline_api.api.events.representation import event_detail, event_summaries
 from timeline_api.api.events.schemas import (
     EventDetailArgsSchema,
     EventDetailSchema,
-    EventExportArgsSchema,
     EventPageSchema,
     EventQueryArgsSchema,
     EventSortArgsSchema,
@@ -32,6 +31,7 @@ from timeline_api.api.events.schemas import (
     FacetsSchema,
 )
 from timeline_api.api.fields import slug_path_parameter, sparse
+from timeline_api.api.negotiation import negotiates_itself
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
 from timeline_api.exports import EXPORT_FORMATS
 from timeline_api.models import Event
@@ -45,11 +45,12 @@ events_blueprint = Blueprint(
 
 
 @events_blueprint.route("")
-@events_blueprint.arguments(EventQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.arguments(EventQueryArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, EventPageSchema, headers={"Link": LINK_HEADER_DOC})
 @events_blueprint.alt_response(400, response="BAD_REQUEST")
 @events_blueprint.alt_response(406, response="NOT_ACCEPTABLE")
 @events_blueprint.doc(responses={200: {"content": export_documentation()}})
+@negotiates_itself
 def list_events(**params):
     """List events, filtered and sorted by date
 
@@ -61,6 +62,7 @@ def list_events(**params):
     """
     export = negotiated_format(params.get("format"))
     if export is not None:
+        reject_paging()
         _no_fields_in_exports(params)
         return export_response(export, params)
     sort = sort_order(params)
@@ -83,7 +85,7 @@ def list_events(**params):
 
 
 @events_blueprint.route("/facets")
-@events_blueprint.arguments(FacetArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.arguments(FacetArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, FacetsSchema)
 @events_blueprint.alt_response(400, response="BAD_REQUEST")
 def list_event_facets(**params):
@@ -114,11 +116,12 @@ def list_event_facets(**params):
     "/<string:slug>",
     parameters=[slug_path_parameter("event", "global-initiative-on-data-security-launch")],
 )
-@events_blueprint.arguments(EventDetailArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.arguments(EventDetailArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, EventDetailSchema)
 @events_blueprint.alt_response(404, response="NOT_FOUND")
 @events_blueprint.alt_response(406, response="NOT_ACCEPTABLE")
 @events_blueprint.doc(responses={200: {"content": export_documentation()}})
+@negotiates_itself
 def get_event(slug: str, **params):
     """Get one event with its actors, tags, citations and related events
 
@@ -161,13 +164,14 @@ def _event_or_404(slug: str) -> Event:
         },
     ],
 )
-@events_blueprint.arguments(EventExportArgsSchema, location="query", unknown=RAISE)
+@events_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, description="The event in the format.")
 @events_blueprint.alt_response(404, response="NOT_FOUND")
 @events_blueprint.doc(
     responses={200: {"content": {**export_documentation(), "application/json": {"schema": {}}}}}
 )
-def export_event(_no_params: dict, slug: str, extension: str):
+@negotiates_itself  # the path names the format
+def export_event(slug: str, extension: str):
     """Download one event in an export format
 
     `/api/v1/events/{slug}.ics` is a calendar holding this one event, `.geojson` a
@@ -198,7 +202,7 @@ exports_blueprint = Blueprint(
         }
     ],
 )
-@exports_blueprint.arguments(EventSortArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@exports_blueprint.arguments(EventSortArgsSchema, location="query", as_kwargs=True)
 @exports_blueprint.response(200, description="Every event matching the filters, in the format.")
 @exports_blueprint.alt_response(400, response="BAD_REQUEST")
 @exports_blueprint.doc(
@@ -211,6 +215,7 @@ exports_blueprint = Blueprint(
         }
     }
 )
+@negotiates_itself  # the path names the format
 def export_events(extension: str, **params):
     """Export the filtered timeline in another format
 
