@@ -63,6 +63,7 @@ def list_events(**params):
     export = negotiated_format(params.get("format"))
     if export is not None:
         reject_paging()
+        _no_fields_in_exports(params)
         return export_response(export, params)
     sort = sort_order(params)
     page = paginate(
@@ -132,8 +133,16 @@ def get_event(slug: str, **params):
     event = _event_or_404(slug)
     export = negotiated_format(params.get("format"))
     if export is not None:
+        _no_fields_in_exports(params)
         return single_event_export_response(export, event)
     return sparse(event_detail(event), params.get("fields_")), {"Vary": "Accept"}
+
+
+def _no_fields_in_exports(params: dict) -> None:
+    """`fields=` shapes JSON answers; an export ignoring it would mislead, so it is a 422."""
+    if params.get("fields_"):
+        reason = "Applies to JSON answers only, not to an export format (format= or Accept)."
+        abort(422, invalid_params=[{"name": "fields", "in": "query", "reason": reason}])
 
 
 def _event_or_404(slug: str) -> Event:
