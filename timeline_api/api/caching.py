@@ -1,10 +1,28 @@
-"""Conditional GETs for every resource: an ETag, If-None-Match -> 304, Cache-Control."""
+"""Conditional GETs for every resource: an ETag, Last-Modified, 304s, Cache-Control."""
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
+
+from timeline_api.models import DatasetState
+from timeline_api.releases.records import utc
+
+# Answers made from the data: their Last-Modified is the time of the release they show.
+DATA_BLUEPRINTS = frozenset(
+    {"events", "exports", "sources", "actors", "tags", "releases", "changes"}
+)
+
+
+def _release_time():
+    """When the release shown was published: the one `as_of` named, else the current one."""
+    shown = g.get("shown_release")
+    if shown is not None:
+        return utc(shown.created_at)
+    loaded_at = DatasetState.select(DatasetState.loaded_at).where(DatasetState.id == 1).scalar()
+    return utc(loaded_at)
 
 
 def register_conditional_get(app: Flask) -> None:
-    """Tag every successful GET with a strong ETag of its body and answer 304 when it matches."""
+    """Tag every successful GET with a strong ETag of its body (and data answers with their
+    release's Last-Modified); answer 304 to a matching If-None-Match or If-Modified-Since."""
     max_age = app.config["CACHE_MAX_AGE"]
 
     @app.after_request
@@ -15,6 +33,8 @@ def register_conditional_get(app: Flask) -> None:
             and not response.direct_passthrough
         ):
             response.headers.setdefault("Cache-Control", f"public, max-age={max_age}")
+            if request.blueprint in DATA_BLUEPRINTS and response.last_modified is None:
+                response.last_modified = _release_time()
             response.add_etag()
             response = response.make_conditional(request)
         return response

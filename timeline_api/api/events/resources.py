@@ -1,9 +1,9 @@
 """GET /events and GET /events/{slug}."""
 
-from flask_smorest import abort
 from marshmallow import RAISE
 
 from timeline_api.api import Blueprint
+from timeline_api.api.as_of import showing
 from timeline_api.api.counts import count_rows
 from timeline_api.api.events.exports import (
     export_documentation,
@@ -21,6 +21,7 @@ from timeline_api.api.events.filters import (
 )
 from timeline_api.api.events.representation import event_detail, event_summaries
 from timeline_api.api.events.schemas import (
+    AsOfArgsSchema,
     EventDetailSchema,
     EventFilterArgsSchema,
     EventPageSchema,
@@ -29,6 +30,7 @@ from timeline_api.api.events.schemas import (
     FacetsSchema,
 )
 from timeline_api.api.fields import slug_path_parameter
+from timeline_api.api.history import REDIRECT_DOC, HistorySchema, answer_missing, history_response
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
 from timeline_api.exports import EXPORT_FORMATS
 from timeline_api.models import Event
@@ -56,19 +58,20 @@ def list_events(**params):
     ordered by slug, so pages are stable.
     """
     export = negotiated_format(params.get("format"))
-    if export is not None:
-        return export_response(export, params)
-    sort = sort_order(params)
-    page = paginate(
-        filter_events(params),
-        SORT_KEYS[sort],
-        params["limit"],
-        params.get("cursor"),
-        key_of=event_sort_key(sort),
-        counting=counting_query(params),
-    )
+    with showing(params.pop("as_of", None), params.get("q")):
+        if export is not None:
+            return export_response(export, params)
+        sort = sort_order(params)
+        page = paginate(
+            filter_events(params),
+            SORT_KEYS[sort],
+            params["limit"],
+            params.get("cursor"),
+            key_of=event_sort_key(sort),
+            counting=counting_query(params),
+        )
+        summaries = event_summaries(attach_snippets(params, page.items))
     # Vary: the same URL answers CSV, iCalendar... to other Accept headers.
-    summaries = event_summaries(attach_snippets(params, page.items))
     return page_body(page, summaries), {
         "Link": link_header(page),
         "Vary": "Accept",
@@ -89,28 +92,53 @@ def list_event_facets(**params):
     `total` of the list with that facet's filter set to that value alone. `total` here is
     the list's total under all the filters. An event's year is the year of its date.
     """
-    return {
-        "total": count_rows(counting_query(params)),
-        "facets": event_facets(params, filter_events),
-    }
+    with showing(params.pop("as_of", None), params.get("q")):
+        return {
+            "total": count_rows(counting_query(params)),
+            "facets": event_facets(params, filter_events),
+        }
 
 
 @events_blueprint.route(
     "/<string:slug>",
     parameters=[slug_path_parameter("event", "global-initiative-on-data-security-launch")],
 )
+@events_blueprint.arguments(AsOfArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
 @events_blueprint.response(200, EventDetailSchema)
+@events_blueprint.alt_response(308, **REDIRECT_DOC)
 @events_blueprint.alt_response(404, response="NOT_FOUND")
-def get_event(slug: str):
+@events_blueprint.alt_response(410, response="GONE")
+def get_event(slug: str, as_of: str | None = None):
     """Get one event with its actors, tags, citations and related events
 
     Citations carry the verbatim quotes that support the event; `related` lists typed
     relations in both directions (an incoming `responds_to` shows as `responded_to_by`).
+    An event removed from the timeline answers 410 Gone (naming the release that removed
+    it and linking to its history); the old slug of a renamed event answers 308 Permanent
+    Redirect to its new URL.
     """
-    event = Event.get_or_none(Event.slug == slug)
-    if event is None:
-        abort(404, message=f"No event with slug {slug!r}.")
-    return event_detail(event)
+    with showing(as_of) as shown:
+        event = Event.get_or_none(Event.slug == slug)
+        detail = event_detail(event) if event is not None else None
+    if detail is None:
+        answer_missing("event", slug, shown)
+    return detail
+
+
+@events_blueprint.route(
+    "/<string:slug>/history",
+    parameters=[slug_path_parameter("event", "global-initiative-on-data-security-launch")],
+)
+@events_blueprint.response(200, HistorySchema)
+@events_blueprint.alt_response(308, **REDIRECT_DOC)
+@events_blueprint.alt_response(404, response="NOT_FOUND")
+def get_event_history(slug: str):
+    """Get every revision of an event, newest first
+
+    Each revision names its release and time, and which fields it changed (old and new
+    values). A removed event keeps its history; an old slug redirects to the new one's.
+    """
+    return history_response("event", slug)
 
 
 exports_blueprint = Blueprint(
@@ -156,4 +184,5 @@ def export_events(extension: str, **params):
     TimelineJS as is; the iCalendar file spans the whole month or year of an event known
     only to that precision.
     """
-    return export_response(EXPORT_FORMATS[extension], params)
+    with showing(params.pop("as_of", None), params.get("q")):
+        return export_response(EXPORT_FORMATS[extension], params)

@@ -2,6 +2,7 @@
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from timeline_api.api.as_of import as_of_field
 from timeline_api.api.fields import (
     NO_NUL_PATTERN,
     PartialDateParam,
@@ -112,6 +113,8 @@ class EventFilterArgsSchema(Schema):
         },
     )
 
+    as_of = as_of_field()
+
     @validates_schema
     def _from_before_to(self, data, **kwargs):
         if data.get("from_") and data.get("to") and data["from_"].start > data["to"].end:
@@ -154,6 +157,16 @@ class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
             **filter_examples("csv", "CSV"),
         },
     )
+
+
+class AsOfArgsSchema(Schema):
+    """The query parameter of a detail that may show a past release."""
+
+    class Meta:
+        unknown = RAISE
+        description = "Which release to show."
+
+    as_of = as_of_field()
 
 
 class ActorRoleSchema(Schema):
@@ -262,6 +275,28 @@ class EventSummarySchema(Schema):
         metadata={
             "description": "Slugs of the sources that report this event.",
             "example": ["voa-2020-09-china-data-security-initiative"],
+        },
+    )
+    created_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "When the release that first published it came out (UTC).",
+            "example": "2026-11-23T06:23:24+00:00",
+        },
+    )
+    updated_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "When the last release that changed it came out (UTC).",
+            "example": "2026-12-01T09:00:00+00:00",
+        },
+    )
+    revision = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "How many releases have changed it (1: unchanged since it was "
+            "first published). Its history is at `/api/v1/events/{slug}/history`.",
+            "example": 2,
         },
     )
     score = fields.Float(
