@@ -32,7 +32,9 @@ def seed_folders(root: Path) -> dict[str, Path]:
     """The folders curators would have written, one per step."""
     folders = {"initial": _copy(FIXTURE_SEEDS, root / "initial")}
     edit = folders["edit"] = _copy(folders["initial"], root / "edit")
-    edit_yaml(edit / "events" / "alpha-plan.yaml", lambda d: d.update(title="Alpha plan, corrected"))
+    edit_yaml(
+        edit / "events" / "alpha-plan.yaml", lambda d: d.update(title="Alpha plan, corrected")
+    )
     addition = folders["addition"] = _copy(edit, root / "addition")
     gamma = yaml.safe_load((addition / "events" / "same-day-a.yaml").read_text())
     gamma.update(slug="gamma-event", title="Gamma event", date="2022-01-10")

@@ -18,7 +18,7 @@ from timeline_api.releases.snapshots import reading_release
 
 AS_OF_PATTERN = (
     r"^([0-9]{1,9}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    r"([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?)?)?$"
+    r"([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+ -][0-9]{2}:?[0-9]{2})?)?)?$"
 )
 AS_OF_DESCRIPTION = (
     "Answer with the data exactly as published in a past release: its number (`3`), or an "

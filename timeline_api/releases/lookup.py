@@ -3,6 +3,7 @@ and a record's revisions with what each one changed."""
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 
 from peewee import fn
@@ -24,6 +25,8 @@ def parse_as_of(text: str) -> int | dt.datetime:
     text = text.strip()
     if text.isdigit():
         return int(text)
+    # An unencoded "+" in a query string arrives as a space: "...T12:00:00 01:00".
+    text = re.sub(r"(T[0-9:.]+) ([0-9]{2}:?[0-9]{2})$", r"\1+\2", text, flags=re.IGNORECASE)
     try:
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
