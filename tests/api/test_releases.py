@@ -5,8 +5,6 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
 
-from tests.releases.conftest import timeline  # noqa: F401  (the fixture)
-
 
 def slugs(response) -> list[str]:
     assert response.status_code == 200, response.get_json()

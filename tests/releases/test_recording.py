@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.releases.conftest import STEPS, seed_folders
+from tests.release_timeline import STEPS, seed_folders
 from timeline_api.database import bind_database, migrate_database
 from timeline_api.models import DatasetState, Event, Record, Release, Revision, database
 from timeline_api.releases.records import release_version

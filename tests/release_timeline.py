@@ -70,7 +70,7 @@ class Timeline:
 
 
 @pytest.fixture(autouse=True)
-def _own_snapshot_folder(tmp_path: Path, monkeypatch) -> None:
+def own_snapshot_folder(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SNAPSHOT_DIR", str(tmp_path / "snapshots"))
 
 
