@@ -60,8 +60,7 @@ def writer_holds_lock(url: str) -> bool:
 
     with psycopg.connect(url, autocommit=True) as connection:
         (held,) = connection.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
-            "AND granted",
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted",
             (SEED_LOCK_ID,),
         ).fetchone()
     return held > 0
