@@ -32,10 +32,12 @@ def test_seed_message_releases_and_history(monkeypatch, database_url, tmp_path, 
         "2",
         "updated",
     )
-    assert out[2] == (
-        '    title: "Alpha Ministry announces a privacy plan" -> "Alpha plan, corrected"'
-    )
-    assert "created" in out[3]
+    assert out[2:5] == [
+        "    title:",
+        '      - "Alpha Ministry announces a privacy plan"',
+        '      + "Alpha plan, corrected"',
+    ]
+    assert "created" in out[5]
 
     assert main(["history", "gazette-one", "--kind", "source"]) == 0
     assert "source gazette-one (current)" in capsys.readouterr().out

@@ -160,7 +160,7 @@ def handle_http_exception(error: HTTPException) -> Response:
     if isinstance(error, InternalServerError):
         return handle_unexpected_error(error.original_exception or error)
     if isinstance(error, RequestRedirect):  # a renamed record's old URL: 308 with Location
-        return error.get_response()
+        return Response(status=error.code, headers={"Location": error.new_url})
     data = getattr(error, "data", None) or {}
     headers = dict(error.get_headers())  # keeps Allow on 405, Retry-After on 503
     headers.pop("Content-Type", None)

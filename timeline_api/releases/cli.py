@@ -37,7 +37,7 @@ def print_releases(limit: int) -> int:
 
 def _value(value) -> str:
     text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 70 else text[:67] + "..."
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def print_history(kind: str, slug: str) -> int:
@@ -63,5 +63,7 @@ def print_history(kind: str, slug: str) -> int:
             f"{entry['released_at'].isoformat()}  {entry['change']}{renamed}"
         )
         for change in entry["fields"] if entry["change"] != "created" else []:
-            print(f"    {change['field']}: {_value(change['old'])} -> {_value(change['new'])}")
+            print(f"    {change['field']}:")
+            print(f"      - {_value(change['old'])}")
+            print(f"      + {_value(change['new'])}")
     return 0
