@@ -10,7 +10,7 @@ import datetime as dt
 from peewee import *
 
 from timeline_api.releases.recording import record_release
-from timeline_api.releases.records import content_version, release_version
+from timeline_api.releases.records import content_version, encode_records, release_version
 
 BASELINE_MESSAGE = "The data as it stood when releases began (migration 0003)."
 
@@ -178,10 +178,10 @@ def _make_existing_state_release_1(db) -> None:
     _, loaded_at, event_count = state[0]
     if isinstance(loaded_at, str):
         loaded_at = dt.datetime.fromisoformat(loaded_at)
-    records = _existing_records(db)
-    version = content_version(records)
+    encoded = encode_records(_existing_records(db))
+    version = content_version(encoded)
     recorded = record_release(
-        records,
+        encoded,
         version,
         event_count,
         BASELINE_MESSAGE,

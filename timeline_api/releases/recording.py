@@ -14,7 +14,7 @@ from peewee import fn
 
 from timeline_api.bulk import insert_rows, update_rows
 from timeline_api.models import Record, Release, Revision
-from timeline_api.releases.records import CHANGES, KINDS, PLURALS, canonical, digest, encode
+from timeline_api.releases.records import CHANGES, KINDS, PLURALS, EncodedRecord
 
 
 @dataclass
@@ -51,13 +51,13 @@ def release_time(previous: dt.datetime | None, now: dt.datetime | None = None) -
 
 
 def record_release(
-    records: dict[str, list[dict]],
+    encoded: dict[str, list[EncodedRecord]],
     data_version: str,
     event_count: int,
     message: str | None = None,
     now: dt.datetime | None = None,
 ) -> RecordedRelease | None:
-    """Compare `records` ({kind: seed records}) with the latest revisions and write a new
+    """Compare `encoded` ({kind: encoded seed records}) with the latest revisions and write a new
     release with a revision for every record that changed; None (and no write) when
     nothing did."""
     times = dict(Release.select(Release.number, Release.created_at).tuples())
@@ -111,13 +111,11 @@ def record_release(
         ):
             head = _Head(*row)
             (live if head.deleted_release is None else gone)[head.slug] = head
-        desired = sorted(records[kind], key=lambda record: record["slug"])
-        desired_slugs = {record["slug"] for record in desired}
+        desired = encoded[kind]
+        desired_slugs = {item.slug for item in desired}
         claimed: set[str] = set()
-        for record in desired:
-            slug = record["slug"]
-            text = encode(canonical(kind, record))
-            content_digest = digest(text)
+        for item in desired:
+            record, slug, text, content_digest = item.record, item.slug, item.text, item.digest
             head, change, previous = live.get(slug), None, None
             if head is not None:
                 claimed.add(slug)

@@ -8,6 +8,7 @@ and digest (a reload is a no-op whatever order tags or relations were written in
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 
 # Kinds of records, in the order a release lists them (an event refers to the others).
 KINDS = ("source", "actor", "tag", "event")
@@ -40,15 +41,35 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def content_version(records: dict[str, list[dict]]) -> str:
-    """A digest of every record's content ({kind: records}): the same seeds, the same one."""
-    content = {
-        PLURALS[kind]: sorted(
-            (canonical(kind, record) for record in kind_records), key=lambda r: r["slug"]
-        )
-        for kind, kind_records in records.items()
-    }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+@dataclass(frozen=True, slots=True)
+class EncodedRecord:
+    """A seed record with its canonical JSON text and that text's digest (made once a load)."""
+
+    record: dict
+    slug: str
+    text: str
+    digest: str
+
+
+def encode_records(records: dict[str, list[dict]]) -> dict[str, list[EncodedRecord]]:
+    """{kind: records} -> {kind: encoded records}, in slug order."""
+    encoded = {}
+    for kind, kind_records in records.items():
+        items = []
+        for record in kind_records:
+            text = encode(canonical(kind, record))
+            items.append(EncodedRecord(record, record["slug"], text, digest(text)))
+        encoded[kind] = sorted(items, key=lambda item: item.slug)
+    return encoded
+
+
+def content_version(encoded: dict[str, list[EncodedRecord]]) -> str:
+    """A digest of every record's content: the same seeds give the same one."""
+    whole = hashlib.sha256()
+    for kind in KINDS:
+        for item in encoded.get(kind, ()):
+            whole.update(f"{kind}\0{item.slug}\0{item.digest}\n".encode())
+    return whole.hexdigest()
 
 
 def release_version(number: int, data_version: str) -> str:

@@ -32,7 +32,13 @@ from timeline_api.releases.recording import (
     record_release,
     records_of,
 )
-from timeline_api.releases.records import KINDS, PLURALS, content_version, release_version
+from timeline_api.releases.records import (
+    KINDS,
+    PLURALS,
+    content_version,
+    encode_records,
+    release_version,
+)
 from timeline_api.search import search_backend
 from timeline_api.seeds.dataset import Dataset
 
@@ -104,7 +110,7 @@ class LoadReport:
 
 def dataset_version(dataset: Dataset) -> str:
     """A digest of the dataset's content: the same seeds give the same version."""
-    return content_version(records_of(dataset))
+    return content_version(encode_records(records_of(dataset)))
 
 
 def _sync_by_slug(
@@ -194,14 +200,13 @@ def _load_transaction():
 def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
     """Write a validated dataset and its release in one transaction; a failure (or a
     killed process) leaves the database, the releases and the history as they were."""
-    report = LoadReport(version=dataset_version(dataset), event_count=len(dataset.events))
+    encoded = encode_records(records_of(dataset))  # once: for the version and the release
+    report = LoadReport(version=content_version(encoded), event_count=len(dataset.events))
     with _load_transaction():
         if isinstance(database.obj, PostgresqlDatabase):
             # Replicas seeding at start-up take turns; the second then finds nothing to do.
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SEED_LOCK_ID,))
-        report.release = record_release(
-            records_of(dataset), report.version, report.event_count, message
-        )
+        report.release = record_release(encoded, report.version, report.event_count, message)
         if report.release is not None:
             sync_tables(dataset, report.release.event_meta, report)
             release = report.release
