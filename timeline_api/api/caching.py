@@ -1,7 +1,10 @@
 """Conditional GETs for every resource: an ETag, Last-Modified, 304s, Cache-Control."""
 
+import datetime as dt
+
 from flask import Flask, Response, g, request
 
+from timeline_api.data_version import RELEASE_TIME_ENVIRON
 from timeline_api.models import DatasetState
 from timeline_api.releases.records import utc
 
@@ -11,12 +14,17 @@ DATA_BLUEPRINTS = frozenset(
 )
 
 
-def _release_time():
-    """When the release shown was published: the one `as_of` named, else the current one."""
+def _release_time() -> dt.datetime | None:
+    """When the release shown was published: the one `as_of` named, else the current one
+    (read with the data version before the request, so it costs no query)."""
     shown = g.get("shown_release")
     if shown is not None:
         return utc(shown.created_at)
-    loaded_at = DatasetState.select(DatasetState.loaded_at).where(DatasetState.id == 1).scalar()
+    loaded_at = request.environ.get(RELEASE_TIME_ENVIRON)
+    if loaded_at is None:  # not probed (the response cache is not in front), or no data
+        loaded_at = DatasetState.select(DatasetState.loaded_at).where(DatasetState.id == 1).scalar()
+    if isinstance(loaded_at, str):  # as SQLite stores it
+        loaded_at = dt.datetime.fromisoformat(loaded_at)
     return utc(loaded_at)
 
 
