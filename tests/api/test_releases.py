@@ -263,3 +263,28 @@ def test_a_release_with_the_same_data_as_an_earlier_one_is_not_served_from_its_c
     assert after.headers["ETag"] != first.headers["ETag"]  # other updated times
     assert client.get("/api/v1/events.atom").get_data() == after.get_data()  # stable
     assert client.get("/api/v1/events.atom?as_of=1").get_data() == first.get_data()
+
+
+def test_a_past_release_still_being_prepared_is_a_503_with_retry_after(timeline, monkeypatch):
+    import threading
+
+    from timeline_api.releases import snapshots
+
+    started, release_build = threading.Event(), threading.Event()
+    real_build = snapshots._build
+
+    def slow_build(path, release):
+        started.set()
+        release_build.wait(10)
+        real_build(path, release)
+
+    monkeypatch.setattr(snapshots, "_build", slow_build)
+    monkeypatch.setattr(snapshots, "BUILD_WAIT_SECONDS", 0.05)
+    response = timeline.client.get("/api/v1/events?as_of=2")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "10"
+    assert "Release 2 is being prepared" in response.get_json()["detail"]
+    assert started.is_set()
+    release_build.set()
+    monkeypatch.setattr(snapshots, "BUILD_WAIT_SECONDS", 10)
+    assert set(slugs(timeline.client.get("/api/v1/events?as_of=2&limit=100"))) == EXPECTED_SLUGS[2]

@@ -14,7 +14,7 @@ from marshmallow import fields, validate
 
 from timeline_api.models import Release
 from timeline_api.releases.lookup import AsOfError, latest_release, parse_as_of, release_as_of
-from timeline_api.releases.snapshots import reading_release
+from timeline_api.releases.snapshots import SnapshotNotReady, reading, snapshot_database
 
 AS_OF_PATTERN = (
     r"^([0-9]{1,9}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -25,7 +25,8 @@ AS_OF_DESCRIPTION = (
     "ISO 8601 date-time (`2026-12-01T12:00:00Z`, UTC when no offset is given) or date (the "
     "end of that day, UTC) for the release that was current then. Before the first release "
     "or in the future is a 422. Cannot be combined with `q` (full-text search covers the "
-    "current release only): that is a 422 too."
+    "current release only): that is a 422 too. The first request for a large past release "
+    "may answer 503 with Retry-After while that release is prepared for reading."
 )
 
 
@@ -77,5 +78,14 @@ def showing(as_of: str | None, search: str | None = None) -> Iterator[Release | 
     if latest is not None and latest.number == release.number:
         yield release
         return
-    with reading_release(release):
+    try:
+        snapshot = snapshot_database(release)
+    except SnapshotNotReady:
+        abort(
+            503,
+            message=f"Release {release.number} is being prepared for reading (the first "
+            "request for a past release builds it); try again shortly.",
+            headers={"Retry-After": "10"},
+        )
+    with reading(snapshot):
         yield release

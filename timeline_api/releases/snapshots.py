@@ -7,6 +7,11 @@ of one), written by the loader's own code. While a request reads a past release,
 thread's queries go to that file (models.SwitchableDatabaseProxy); the current release is
 read from the database itself. The files can be deleted at any time: they are made again
 when asked for.
+
+A large release takes a while to build (tens of seconds at 100,000 events), longer than a
+worker may spend on a request: the build runs in a thread of its own, the request waits
+for it up to BUILD_WAIT_SECONDS, and otherwise is told to come back (SnapshotNotReady,
+a 503 with Retry-After), while the build goes on.
 """
 
 import hashlib
@@ -16,6 +21,8 @@ import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,8 +33,15 @@ from timeline_api.releases.records import KINDS, PLURALS, release_version
 
 OPEN_SNAPSHOTS = 8  # per process; files stay on disk for the next time
 SNAPSHOT_DIR_NAME = "timeline-api-snapshots"
+BUILD_WAIT_SECONDS = 10.0
 _open: OrderedDict[str, SqliteDatabase] = OrderedDict()
+_building: dict[str, Future] = {}
 _lock = threading.Lock()
+_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-builder")
+
+
+class SnapshotNotReady(Exception):
+    """The release's snapshot is still being built; ask again in a few seconds."""
 
 
 def snapshot_dir() -> Path:
@@ -78,7 +92,8 @@ def _build(path: Path, release: Release) -> None:
     from timeline_api.seeds.dataset import Dataset
     from timeline_api.seeds.sync import LoadReport, sync_tables
 
-    records, meta = records_at(release.number)
+    with database.connection_context():  # this thread's own connection, closed after
+        records, meta = records_at(release.number)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     partial.unlink(missing_ok=True)
@@ -103,27 +118,39 @@ def _build(path: Path, release: Release) -> None:
 
 
 def snapshot_database(release: Release) -> SqliteDatabase:
-    """An open, read-only database holding the tables as `release` left them."""
+    """An open, read-only database holding the tables as `release` left them; raises
+    SnapshotNotReady when it is still being built after BUILD_WAIT_SECONDS."""
     key = _identity(release)
+    path = snapshot_dir() / f"release-{release.number}-{key}.sqlite3"
     with _lock:
         if key in _open:
             _open.move_to_end(key)
             return _open[key]
-        path = snapshot_dir() / f"release-{release.number}-{key}.sqlite3"
-        if not path.exists():
-            _build(path, release)
-        snapshot = SqliteDatabase(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        _open[key] = snapshot
-        while len(_open) > OPEN_SNAPSHOTS:
-            _, oldest = _open.popitem(last=False)
-            oldest.close()
-        return snapshot
+        building = _building.get(key)
+        if building is None and not path.exists():
+            building = _building[key] = _builder.submit(_build, path, release)
+    if building is not None:
+        try:
+            building.result(timeout=BUILD_WAIT_SECONDS)
+        except FutureTimeout:
+            raise SnapshotNotReady(release.number) from None
+        finally:
+            with _lock:
+                if building.done() and _building.get(key) is building:
+                    del _building[key]  # a failed build is tried again next time
+    with _lock:
+        if key not in _open:
+            _open[key] = SqliteDatabase(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            while len(_open) > OPEN_SNAPSHOTS:
+                _, oldest = _open.popitem(last=False)
+                oldest.close()
+        _open.move_to_end(key)
+        return _open[key]
 
 
 @contextmanager
-def reading_release(release: Release) -> Iterator[None]:
-    """Point this thread's queries at `release`'s snapshot for the duration."""
-    snapshot = snapshot_database(release)
+def reading(snapshot: SqliteDatabase) -> Iterator[None]:
+    """Point this thread's queries at a snapshot for the duration."""
     previous = database.override(snapshot)
     try:
         yield
