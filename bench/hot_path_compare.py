@@ -69,6 +69,7 @@ def main() -> None:
                 env=_env(pythonpath, urls[name]),
                 check=True,
                 capture_output=True,
+                cwd=work,  # not this checkout, which `python -m` would put first on the path
             )
         rounds = {name: [] for name in codes}
         for _ in range(ROUNDS):
@@ -79,6 +80,7 @@ def main() -> None:
                     check=True,
                     capture_output=True,
                     text=True,
+                    cwd=work,
                 )
                 rounds[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
     summary = {

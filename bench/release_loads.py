@@ -34,7 +34,10 @@ def _seed(folder: Path, db: Path, pythonpath: str | None, message: str | None = 
     if message and not pythonpath:
         command += ["--message", message]
     started, cpu_before = time.perf_counter(), _children_cpu()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    # cwd: not this checkout, whose package `python -m` would put before PYTHONPATH.
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, check=True, cwd=db.parent
+    )
     return {
         "seconds": round(time.perf_counter() - started, 1),
         # CPU time of the loader and its reading processes: what the load costs, whatever
