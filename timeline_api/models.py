@@ -116,9 +116,10 @@ class Event(BaseModel):
     event_type = CharField(max_length=40, index=True)
     place = CharField(null=True)
     country = CharField(max_length=2, null=True, index=True)
-    # The release that first published it, the last that changed it, and its revision.
-    created_at = DateTimeField(null=True)
-    updated_at = DateTimeField(null=True)
+    # When the release that first published it came out, and the last that changed it (ISO
+    # 8601 text in UTC, served as is: no parsing per row), and its revision.
+    created_at = CharField(max_length=32, null=True)
+    updated_at = CharField(max_length=32, null=True)
     revision = IntegerField(null=True)
 
     class Meta:

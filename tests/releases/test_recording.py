@@ -7,7 +7,7 @@ import pytest
 from tests.release_timeline import STEPS, seed_folders
 from timeline_api.database import bind_database, migrate_database
 from timeline_api.models import DatasetState, Event, Record, Release, Revision, database
-from timeline_api.releases.records import release_version
+from timeline_api.releases.records import iso, release_version
 from timeline_api.seeds import SeedError, load_seeds
 
 
@@ -72,11 +72,11 @@ def test_the_same_data_again_has_the_same_data_version_but_not_the_same_cache_ve
     assert state.version != release_version(1, releases[0].data_version)
     # Not the same data: revisions and times moved on.
     restored = Event.get(Event.slug == "same-day-c")
-    assert restored.revision == 3 and restored.created_at == releases[0].created_at
+    assert restored.revision == 3 and restored.created_at == iso(releases[0].created_at)
 
 
 def test_events_carry_first_and_last_release_and_revision(timeline):
-    releases = {r.number: r.created_at for r in timeline.releases()}
+    releases = {r.number: iso(r.created_at) for r in timeline.releases()}
     alpha = Event.get(Event.slug == "alpha-plan")
     assert (alpha.created_at, alpha.updated_at, alpha.revision) == (releases[1], releases[2], 2)
     renamed = Event.get(Event.slug == "same-day-b-renamed")

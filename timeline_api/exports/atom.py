@@ -12,6 +12,8 @@ The feed id is one fixed UUID for every export of this timeline; filtered export
 apart by their self link.
 """
 
+import datetime as dt
+
 from feedgen.feed import FeedGenerator
 
 from timeline_api.exports.context import ExportContext
@@ -36,9 +38,10 @@ def _add_entry(feed: FeedGenerator, event: dict, context: ExportContext) -> None
     entry = feed.add_entry(order="append")  # feedgen prepends by default
     entry.id(event_uuid(event["slug"]).urn)
     entry.title(event["title"])
-    entry.updated(event.get("updated_at") or context.updated_utc)
+    updated = event.get("updated_at")
+    entry.updated(dt.datetime.fromisoformat(updated) if updated else context.updated_utc)
     if event.get("created_at"):
-        entry.published(event["created_at"])
+        entry.published(dt.datetime.fromisoformat(event["created_at"]))
     entry.summary(event["summary"], type="text")
     entry.content(content(event, context), type="text")
     # feedgen 1.0 writes only href on entry links (python-feedgen#135); a link without rel

@@ -53,9 +53,9 @@ def vevent(event: dict, context: ExportContext) -> Event:
     if event.get("revision"):
         component.add("sequence", event["revision"] - 1)
     if event.get("created_at"):
-        component.add("created", event["created_at"])
+        component.add("created", dt.datetime.fromisoformat(event["created_at"]))
     if event.get("updated_at"):
-        component.add("last-modified", event["updated_at"])
+        component.add("last-modified", dt.datetime.fromisoformat(event["updated_at"]))
     component.add("x-timeline-date-precision", event["date_precision"])
     return component
 

@@ -10,7 +10,12 @@ import datetime as dt
 from peewee import *
 
 from timeline_api.releases.recording import record_release
-from timeline_api.releases.records import content_version, encode_records, release_version
+from timeline_api.releases.records import (
+    content_version,
+    encode_records,
+    iso,
+    release_version,
+)
 
 BASELINE_MESSAGE = "The data as it stood when releases began (migration 0003)."
 
@@ -65,8 +70,8 @@ def up(migrator, db):
 
     db.create_tables([Release, Record, Revision])
     migrator.migrate(
-        migrator.add_column("event", "created_at", DateTimeField(null=True)),
-        migrator.add_column("event", "updated_at", DateTimeField(null=True)),
+        migrator.add_column("event", "created_at", CharField(max_length=32, null=True)),
+        migrator.add_column("event", "updated_at", CharField(max_length=32, null=True)),
         migrator.add_column("event", "revision", IntegerField(null=True)),
         migrator.add_column("datasetstate", "release", IntegerField(null=True)),
     )
@@ -192,7 +197,7 @@ def _make_existing_state_release_1(db) -> None:
     param = db.param
     db.execute_sql(
         f'UPDATE "event" SET created_at = {param}, updated_at = {param}, revision = 1',
-        (recorded.created_at, recorded.created_at),
+        (iso(recorded.created_at), iso(recorded.created_at)),
     )
     db.execute_sql(
         f'UPDATE "datasetstate" SET version = {param}, loaded_at = {param}, "release" = 1 '

@@ -14,7 +14,7 @@ from peewee import fn
 
 from timeline_api.bulk import insert_rows, update_rows
 from timeline_api.models import Record, Release, Revision
-from timeline_api.releases.records import CHANGES, KINDS, PLURALS, EncodedRecord
+from timeline_api.releases.records import CHANGES, KINDS, PLURALS, EncodedRecord, iso
 
 
 @dataclass
@@ -24,8 +24,8 @@ class RecordedRelease:
     number: int
     created_at: dt.datetime
     counts: dict[str, dict[str, int]]
-    # For each event slug: (created_at, updated_at, revision).
-    event_meta: dict[str, tuple[dt.datetime, dt.datetime, int]] = field(default_factory=dict)
+    # For each event slug: (created_at, updated_at, revision), times as ISO 8601 text.
+    event_meta: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -143,8 +143,8 @@ def record_release(
                 revise(head, kind, slug, change, text, previous)
             if kind == "event":
                 event_meta[slug] = (
-                    times[head.created_release],
-                    times[head.updated_release],
+                    iso(times[head.created_release]),
+                    iso(times[head.updated_release]),
                     head.revision,
                 )
         for slug, head in live.items():

@@ -79,6 +79,11 @@ def release_version(number: int, data_version: str) -> str:
     return digest(f"{number}:{data_version}")
 
 
+def iso(moment: dt.datetime) -> str:
+    """A stored (naive UTC) time as ISO 8601 text with its offset, as the API shows it."""
+    return utc(moment).isoformat()
+
+
 def utc(moment: dt.datetime | None) -> dt.datetime | None:
     """A stored (naive UTC) time as an aware one."""
     if moment is None:

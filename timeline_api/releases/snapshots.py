@@ -29,7 +29,7 @@ from pathlib import Path
 from peewee import SqliteDatabase, fn
 
 from timeline_api.models import ALL_MODELS, DatasetState, Release, Revision, database
-from timeline_api.releases.records import KINDS, PLURALS, release_version
+from timeline_api.releases.records import KINDS, PLURALS, iso, release_version
 
 OPEN_SNAPSHOTS = 8  # per process; files stay on disk for the next time
 SNAPSHOT_DIR_NAME = "timeline-api-snapshots"
@@ -84,7 +84,7 @@ def records_at(number: int) -> tuple[dict[str, list[dict]], dict[str, tuple]]:
         item = json.loads(content)
         records[kind].append(item)
         if kind == "event":
-            meta[item["slug"]] = (times[first_release[record]], times[release], revision)
+            meta[item["slug"]] = (iso(times[first_release[record]]), iso(times[release]), revision)
     return records, meta
 
 

@@ -16,7 +16,6 @@ from timeline_api.models import (
     Source,
     Tag,
 )
-from timeline_api.releases.records import utc
 from timeline_api.search import highlight_snippet
 from timeline_api.vocabulary import RELATION_INVERSES
 
@@ -108,8 +107,8 @@ def event_summaries(events: list[Event]) -> list[dict]:
             "tags": tags[event.id],
             "actors": actors[event.id],
             "sources": sources[event.id],
-            "created_at": utc(event.created_at),
-            "updated_at": utc(event.updated_at),
+            "created_at": event.created_at,
+            "updated_at": event.updated_at,
             "revision": event.revision,
             "score": getattr(event, "score", None),
             "snippet": highlight_snippet(getattr(event, "snippet", None)),

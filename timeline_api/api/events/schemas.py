@@ -277,16 +277,18 @@ class EventSummarySchema(Schema):
             "example": ["voa-2020-09-china-data-security-initiative"],
         },
     )
-    created_at = fields.DateTime(
+    created_at = fields.String(
         allow_none=True,
         metadata={
+            "format": "date-time",
             "description": "When the release that first published it came out (UTC).",
             "example": "2026-11-23T06:23:24+00:00",
         },
     )
-    updated_at = fields.DateTime(
+    updated_at = fields.String(
         allow_none=True,
         metadata={
+            "format": "date-time",
             "description": "When the last release that changed it came out (UTC).",
             "example": "2026-12-01T09:00:00+00:00",
         },
