@@ -44,6 +44,17 @@ def test_check_seeds_reports_every_problem(seeds_copy, capsys):
     assert "problem(s) found" in err
 
 
+def test_check_seeds_names_a_place_it_cannot_resolve(seeds_copy, capsys):
+    path = seeds_copy / "events" / "alpha-plan.yaml"
+    data = yaml.safe_load(path.read_text())
+    del data["coordinates"]  # Exampleville is not in the gazetteer
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["check-seeds", str(seeds_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "alpha-plan.yaml:8: place: place 'Exampleville' is not in the gazetteer" in err
+    assert "give its 'coordinates'" in err
+
+
 def test_invalid_configuration_fails_fast(monkeypatch, capsys):
     monkeypatch.setenv("CACHE_MAX_AGE", "soon")
     assert main(["seed", str(FIXTURE_SEEDS)]) == 2

@@ -42,3 +42,25 @@ def test_replicas_migrating_at_once_all_succeed(database_url):
     assert [replica.returncode for replica in replicas] == [0, 0, 0], outcomes
     bind_database(database_url, role="command")
     assert applied() == MIGRATIONS  # each applied exactly once
+
+
+def test_places_migration_goes_down_and_up_again_with_data(database_url):
+    """0004 (places) reverts cleanly on both engines, and a reload fills it again."""
+    from playhouse.migrations import Runner
+
+    from tests.conftest import FIXTURE_SEEDS
+    from timeline_api.models import Event
+    from timeline_api.seeds import load_seeds
+
+    db = bind_database(database_url, role="command")
+    migrate_database()
+    load_seeds(FIXTURE_SEEDS)
+    with db.connection_context():
+        runner = Runner(db, str(MIGRATIONS_DIR))
+        assert runner.down() == ["0004_add_places"]
+        assert not db.table_exists("place")
+        assert "location_id" not in {column.name for column in db.get_columns("event")}
+        assert runner.up() == ["0004_add_places"]
+    report = load_seeds(FIXTURE_SEEDS)
+    assert report.created["places"] == 3  # Exampleville (FR), and France and Germany
+    assert Event.select().where(Event.location.is_null(False)).count() == 5

@@ -10,6 +10,7 @@ from timeline_api.api.actors import actors_blueprint
 from timeline_api.api.caching import register_conditional_get
 from timeline_api.api.cors import init_cors
 from timeline_api.api.counts import init_counts
+from timeline_api.api.dataset import dataset_blueprint
 from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
 from timeline_api.api.events import events_blueprint, exports_blueprint
 from timeline_api.api.rate_limits import init_rate_limits
@@ -62,6 +63,7 @@ def create_app(config: Config | None = None) -> Flask:
         tags_blueprint,
         releases_blueprint,
         changes_blueprint,
+        dataset_blueprint,
         health_blueprint,
     ):
         api.register_blueprint(blueprint)

@@ -13,6 +13,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -102,6 +103,23 @@ class Tag(BaseModel):
     description = TextField(null=True)
 
 
+class Place(BaseModel):
+    """Where events happened: a city, or a country at its representative point.
+
+    Coordinates come from the gazetteer (`gazetteer_id` is its GeoNames id), a country's
+    Natural Earth outline, or the curator (`coordinates_from`); see seeds/places.py.
+    """
+
+    slug = CharField(max_length=120, unique=True)
+    name = CharField()
+    country = CharField(max_length=2, null=True)
+    latitude = FloatField()
+    longitude = FloatField()
+    gazetteer_id = IntegerField(null=True)
+    geo_precision = CharField(max_length=10)
+    coordinates_from = CharField(max_length=20)
+
+
 class Event(BaseModel):
     """A dated thing someone said or did, as the cited articles report it."""
 
@@ -116,6 +134,8 @@ class Event(BaseModel):
     event_type = CharField(max_length=40, index=True)
     place = CharField(null=True)
     country = CharField(max_length=2, null=True, index=True)
+    # The resolved place: `place` above is the name as the curator wrote it.
+    location = ForeignKeyField(Place, null=True, backref="events", on_delete="SET NULL")
     # When the release that first published it came out, and the last that changed it (ISO
     # 8601 text in UTC, served as is: no parsing per row), and its revision.
     created_at = CharField(max_length=32, null=True)
@@ -262,6 +282,7 @@ class Revision(BaseModel):
 
 ALL_MODELS: list[type[BaseModel]] = [
     Source,
+    Place,
     Actor,
     Tag,
     Event,

@@ -53,8 +53,10 @@ def test_page_references_assets_docs_and_exports():
     assert {"/demo/demo.css", "/demo/demo.js", "/api/v1/docs"} <= set(PAGE_REFERENCES)
     exports = {ref for ref in PAGE_REFERENCES if ref.startswith("/api/v1/events.")}
     assert exports == {
-        f"/api/v1/events.{fmt}" for fmt in ("csv", "ics", "atom", "timelinejs", "jsonld")
+        f"/api/v1/events.{fmt}"
+        for fmt in ("csv", "ics", "atom", "timelinejs", "jsonld", "geojson", "vistimeline")
     }
+    assert "/api/v1/datapackage.zip" in PAGE_REFERENCES
 
 
 @pytest.mark.parametrize("reference", PAGE_REFERENCES)
@@ -84,11 +86,20 @@ def test_assets_are_served_with_their_content_type(client, path: str, mimetype: 
     assert "max-age=" in response.headers["Cache-Control"]
 
 
-def test_assets_load_nothing_from_elsewhere():
-    css = (STATIC_DIR / "demo.css").read_text(encoding="utf-8")
-    js = (STATIC_DIR / "demo.js").read_text(encoding="utf-8")
+@pytest.mark.parametrize(("css_name", "js_name"), [("demo.css", "demo.js"), ("map.css", "map.js")])
+def test_assets_load_nothing_from_elsewhere(css_name: str, js_name: str):
+    css = (STATIC_DIR / css_name).read_text(encoding="utf-8")
+    js = (STATIC_DIR / js_name).read_text(encoding="utf-8")
     assert "@import" not in css and "url(" not in css  # no web fonts, no remote images
     assert "http://" not in js and "https://" not in js  # the API is called by path only
+
+
+@pytest.mark.parametrize("package", ["leaflet", "world-atlas", "topojson-client"])
+def test_vendored_files_say_their_version_and_licence(package: str):
+    folder = STATIC_DIR / "vendor" / package
+    version = (folder / "VERSION").read_text(encoding="utf-8")
+    assert version.startswith(f"{package} ") and "licence" in version
+    assert (folder / "LICENSE").read_text(encoding="utf-8").strip()
 
 
 def test_script_inserts_api_text_as_text():

@@ -49,6 +49,23 @@ def actor(slug: str, name: str, actor_type: str, country: str | None, role: str)
     return {"slug": slug, "name": name, "actor_type": actor_type, "country": country, "role": role}
 
 
+def place(name, country, latitude, longitude, gazetteer_id, geo_precision="city") -> dict:
+    """A place object as the API gives it."""
+    return {
+        "name": name,
+        "country": country,
+        "latitude": latitude,
+        "longitude": longitude,
+        "gazetteer_id": gazetteer_id,
+        "geo_precision": geo_precision,
+    }
+
+
+GENEVA = place("Geneva", "CH", 46.20222, 6.14569, 2660646)
+ZURICH = place("Zürich", "CH", 47.36667, 8.55, 2657896)
+UNITED_STATES = place("United States", "US", 38.89511, -77.03637, 6252001, "country")
+
+
 def event(slug: str, date: str, precision: str, start: dt.date, end: dt.date, **fields) -> dict:
     return {
         "slug": slug,
@@ -80,7 +97,7 @@ def sample_events() -> list[dict]:
             dt.date(2020, 3, 5),
             dt.date(2020, 3, 5),
             event_type="meeting",
-            place="Geneva",
+            place=GENEVA,
             country="CH",
             date_note='Dated "on Thursday"; 5 March 2020 was a Thursday.',
             tags=["privacy", "surveillance"],
@@ -100,6 +117,7 @@ def sample_events() -> list[dict]:
             dt.date(2020, 8, 1),
             dt.date(2020, 8, 31),
             event_type="programme",
+            place=UNITED_STATES,
             country="US",
             summary=TRICKY_SUMMARY,
             tags=["data-security"],
@@ -123,7 +141,7 @@ def sample_events() -> list[dict]:
             dt.date(2021, 6, 1),
             title=UNICODE_TITLE,
             summary="Über <script>alert(1)</script> & “sovereignty”.",
-            place="Zürich",
+            place=ZURICH,
             country="CH",
             tags=["privacy"],
             sources=["nzz-2021-zurich"],

@@ -79,6 +79,8 @@ def test_event_fields(events, context):
     assert dialogue["location"] == {
         "@type": "Place",
         "name": "Geneva",
+        "geo": {"@type": "GeoCoordinates", "latitude": 46.20222, "longitude": 6.14569},
+        "sameAs": "https://www.geonames.org/2660646",
         "address": {"@type": "PostalAddress", "addressCountry": "CH"},
     }
     assert dialogue["about"] == [
@@ -89,8 +91,12 @@ def test_event_fields(events, context):
     assert dialogue["attendee"] == [{"@type": "Person", "name": "Liu Hua"}]
     assert dialogue["organizer"] == [{"@type": "Organization", "name": "Human Rights Council"}]
     network = nodes["clean-network-programme"]
+    # Known only by its country: the country's point, named after the country.
     assert network["location"] == {
         "@type": "Place",
+        "name": "United States",
+        "geo": {"@type": "GeoCoordinates", "latitude": 38.89511, "longitude": -77.03637},
+        "sameAs": "https://www.geonames.org/6252001",
         "address": {"@type": "PostalAddress", "addressCountry": "US"},
     }
     assert {"@type": "Corporation", "name": "Huawei"} in network["about"]

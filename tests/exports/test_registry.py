@@ -20,8 +20,18 @@ def test_formats_in_documented_order_with_media_types():
         "atom": ("atom", "application/atom+xml; charset=utf-8"),
         "csv": ("csv", "text/csv; charset=utf-8; header=present"),
         "jsonld": ("jsonld", "application/ld+json"),
+        "geojson": ("geojson", "application/geo+json"),
+        "vistimeline": ("vistimeline", "application/json"),
     }
-    assert list(EXPORT_FORMATS) == ["timelinejs", "ics", "atom", "csv", "jsonld"]
+    assert list(EXPORT_FORMATS) == [
+        "timelinejs",
+        "ics",
+        "atom",
+        "csv",
+        "jsonld",
+        "geojson",
+        "vistimeline",
+    ]
     for export in EXPORT_FORMATS.values():
         assert isinstance(export, ExportFormat)
         assert export.description.endswith(".") and len(export.description) < 200
@@ -48,7 +58,10 @@ def test_render_does_not_change_its_input(name, events, context):
     assert events == before
 
 
-@pytest.mark.parametrize("name", [n for n in EXPORT_FORMATS if n != "csv"])  # CSV lists slugs
+# CSV and GeoJSON list source slugs only; vis-timeline items carry no sources.
+@pytest.mark.parametrize(
+    "name", [n for n in EXPORT_FORMATS if n not in ("csv", "geojson", "vistimeline")]
+)
 def test_unknown_source_slug_is_an_error_not_a_silent_omission(name, events, context):
     events[0]["sources"] = ["no-such-source"]
     with pytest.raises(KeyError):

@@ -36,7 +36,8 @@ def test_start_date_has_exactly_the_known_parts_as_integers(events, context):
     for slide in slides.values():
         assert all(type(value) is int for value in slide["start_date"].values())
         assert "end_date" not in slide
-    assert slides["clean-network-programme"]["display_date"] == "2020-08"
+    assert slides["un-privacy-dialogue"]["display_date"] == "5 March 2020"
+    assert slides["clean-network-programme"]["display_date"] == "August 2020"
     assert slides["reported-us-order"]["display_date"] == "2024"
 
 

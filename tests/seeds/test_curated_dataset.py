@@ -88,3 +88,13 @@ def test_check_seeds_catches_errors_in_a_broken_copy_of_the_dataset(tmp_path, ch
     _break(target, change)
     problems = check_seeds(copy, SHARED_ARTICLES)
     assert any(expected in p.reason and p.file.endswith(target.name) for p in problems), problems
+
+
+def test_every_place_of_the_curated_events_is_resolved(dataset):
+    """Beijing and Geneva from the gazetteer; country-only events at their country's point."""
+    places = {place["slug"]: place for place in dataset.places}
+    assert places["beijing-cn"]["gazetteer_id"] == 1816670
+    assert places["geneva-ch"]["gazetteer_id"] == 2660646
+    assert {p["geo_precision"] for p in places.values()} == {"city", "country"}
+    for event in dataset.events:
+        assert (event["_place"] is None) == (not event["place"] and not event["country"])

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from tests.conftest import FIXTURE_SEEDS
-from timeline_api.models import ALL_MODELS, Citation, Event, EventRelation, Quote
+from timeline_api.models import ALL_MODELS, Citation, Event, EventRelation, Place, Quote
 from timeline_api.seeds import SeedError, check_seeds, load_seeds
 from timeline_api.seeds import dataset as dataset_module
 from timeline_api.seeds import sync as seed_sync
@@ -118,7 +118,67 @@ BROKEN_EVENTS = [
         _set("slug", "other-slug"), "slug", "must match the file name", id="slug-not-file-name"
     ),
     pytest.param(lambda d: d.pop("date_note"), "date_note", "Missing data", id="missing-field"),
+    # Places: alpha-plan's Exampleville (FR) is placed by the curator's coordinates.
+    pytest.param(
+        lambda d: d.pop("coordinates"),
+        "place",
+        "'Exampleville' is not in the gazetteer",
+        id="unresolvable-place",
+    ),
+    pytest.param(
+        lambda d: d.update(place=None),
+        "coordinates",
+        "coordinates need a place name",
+        id="coordinates-without-place",
+    ),
+    pytest.param(
+        lambda d: d.update(country=None, coordinates=None),
+        "place",
+        "no country to look it up in",
+        id="place-without-country",
+    ),
+    pytest.param(
+        _set("coordinates", {"latitude": 91, "longitude": 2}),
+        "coordinates.latitude",
+        "less than or equal to 90",
+        id="latitude-out-of-range",
+    ),
+    pytest.param(
+        _set("coordinates", {"latitude": 46.5}),
+        "coordinates.longitude",
+        "Missing data",
+        id="longitude-missing",
+    ),
 ]
+
+
+def test_gazetteer_places_need_no_coordinates(empty_db, seeds_copy):
+    edit_yaml(
+        seeds_copy / "events" / "alpha-plan.yaml",
+        lambda d: d.update(place="Genève", country="CH", coordinates=None),
+    )
+    load_seeds(seeds_copy)
+    event = Event.get(Event.slug == "alpha-plan")
+    place = Place.get_by_id(event.location_id)
+    # Found by an alternate name, accents and case ignored; named as the gazetteer names it.
+    assert (place.name, place.gazetteer_id, place.coordinates_from) == (
+        "Geneva",
+        2660646,
+        "gazetteer",
+    )
+    assert event.place == "Genève"  # the curator's text is kept
+
+
+def test_one_place_placed_two_ways_is_a_problem(seeds_copy):
+    """same-day-a and same-day-b name one place (Exampleville, FR) at different points."""
+    for name, latitude in (("same-day-a.yaml", 10.0), ("same-day-b.yaml", 20.0)):
+        coordinates = {"latitude": latitude, "longitude": 2.0}
+        edit_yaml(
+            seeds_copy / "events" / name,
+            lambda d, c=coordinates: d.update(place="Exampleville", coordinates=c),
+        )
+    problems = check_seeds(seeds_copy)
+    assert any("placed differently" in p.reason for p in problems), problems
 
 
 @pytest.mark.parametrize(("change", "field", "reason"), BROKEN_EVENTS)

@@ -10,7 +10,7 @@ from timeline_api.releases.records import utc
 
 # Answers made from the data: their Last-Modified is the time of the release they show.
 DATA_BLUEPRINTS = frozenset(
-    {"events", "exports", "sources", "actors", "tags", "releases", "changes"}
+    {"events", "exports", "sources", "actors", "tags", "releases", "changes", "dataset"}
 )
 
 

@@ -95,3 +95,58 @@ def filter_examples(value, summary: str) -> dict:
             "example": {"summary": summary, "value": value},
         }
     }
+
+
+class FieldSelection(fields.String):
+    """`fields=slug,title,date`: a sparse fieldset, checked against the fields a
+    representation has; loaded as a tuple of names in the order given."""
+
+    def __init__(self, known: list[str], **kwargs):
+        self.known = list(known)
+        name = "(" + "|".join(self.known) + ")"
+        super().__init__(
+            validate=[
+                validate.Length(max=1000),
+                # Documents the exact form; unknown names get their own message below.
+                # Empty is allowed: an empty parameter counts as absent (see QueryParser).
+                validate.Regexp(
+                    rf"^({name}(,{name})*)?$",
+                    error="Must be field names separated by commas, each one of: "
+                    + ", ".join(self.known)
+                    + ".",
+                ),
+            ],
+            metadata={
+                "description": "Return only these fields (comma-separated), as sparse "
+                "fieldsets do: " + ", ".join(f"`{name}`" for name in self.known) + ". "
+                "An unknown field is a 422 naming it. Omit for every field.",
+                **kwargs.pop("metadata", {}),
+            },
+            **kwargs,
+        )
+
+    def _deserialize(self, value, attr, data, **kwargs) -> tuple[str, ...]:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        names = text.split(",")
+        unknown = [name for name in names if name not in self.known]
+        if unknown:
+            raise ValidationError(
+                "Unknown field(s): "
+                + ", ".join(repr(name) for name in unknown)
+                + ". Known: "
+                + ", ".join(self.known)
+                + "."
+            )
+        return tuple(dict.fromkeys(names))
+
+    def _validate(self, value):
+        # Validators see the text; the names were checked one by one in _deserialize.
+        super()._validate(",".join(value))
+
+
+def sparse(representation: dict, selection: tuple[str, ...] | None) -> dict:
+    """Only the selected fields of `representation` (all of it without a selection);
+    the schema that serialises it leaves out what is missing."""
+    if not selection:
+        return representation
+    return {name: representation[name] for name in selection}

@@ -9,7 +9,7 @@ stable. Each module's docstring says how it handles dates known only to the mont
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from timeline_api.exports import atom, csv, ics, jsonld, timelinejs
+from timeline_api.exports import atom, csv, geojson, ics, jsonld, timelinejs, vistimeline
 from timeline_api.exports.context import ExportContext
 
 
@@ -62,6 +62,21 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "application/ld+json",
             jsonld.render,
             "schema.org JSON-LD graph of the events and the news articles that report them.",
+        ),
+        ExportFormat(
+            "geojson",
+            "geojson",
+            geojson.MEDIA_TYPE,
+            geojson.render,
+            "GeoJSON (RFC 7946) FeatureCollection: a Point per placed event, with start and "
+            "end days and both precisions, as Leaflet.timeline reads them.",
+        ),
+        ExportFormat(
+            "vistimeline",
+            "vistimeline",
+            "application/json",
+            vistimeline.render,
+            "vis-timeline items and groups (by event type); a month or year is a range.",
         ),
     )
 }

@@ -4,6 +4,8 @@ CRLF line ends, minimal quoting, UTF-8 without a byte-order mark. Multi-valued c
 joined with "; " and actors read "Name (role)". Partial dates: `date` keeps the text as
 curated ("2020-08"), `date_precision` names its precision, and `date_start`/`date_end` give
 the first and last day it may mean, so spreadsheets can sort and filter without guessing.
+`place` is the place's name (a country's, for an event known only by its country), with
+its coordinates and `geo_precision` (city or country) beside it.
 """
 
 import csv
@@ -21,6 +23,9 @@ COLUMNS = (
     "event_type",
     "place",
     "country",
+    "latitude",
+    "longitude",
+    "geo_precision",
     "tags",
     "actors",
     "sources",
@@ -33,8 +38,13 @@ SEPARATOR = "; "
 
 def row(event: dict, context: ExportContext) -> list[str]:
     """The event's cells, in COLUMNS order; None becomes an empty string."""
+    place = event.get("place") or {}
     values = {
         **event,
+        "place": place.get("name"),
+        "latitude": place.get("latitude"),
+        "longitude": place.get("longitude"),
+        "geo_precision": place.get("geo_precision"),
         "date_start": event["date_start"].isoformat(),
         "date_end": event["date_end"].isoformat(),
         "tags": SEPARATOR.join(event["tags"]),

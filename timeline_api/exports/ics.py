@@ -5,7 +5,8 @@ known only to the month (or year) becomes an all-day event spanning that whole m
 year): DTSTART is its first day and DTEND the day after its last (DTEND is exclusive).
 Its DESCRIPTION then starts with "Date known only to the month (2020-08).", and every event
 carries `X-TIMELINE-DATE-PRECISION` (day, month or year) for programs. Events are
-TRANSP:TRANSPARENT, so a year-long span never shows its subscriber as busy.
+TRANSP:TRANSPARENT, so a year-long span never shows its subscriber as busy. A placed
+event has LOCATION (the city, or the country when only that is known) and GEO (its point).
 
 Corrections: SEQUENCE is the event's revision minus one (RFC 5545 starts at 0, and each
 release that changes the event adds one), CREATED and LAST-MODIFIED the times of the
@@ -45,8 +46,11 @@ def vevent(event: dict, context: ExportContext) -> Event:
     component.add("summary", event["title"])
     component.add("description", description(event, context))
     component.add("url", context.absolute_url(event["url"]))
-    if event.get("place"):
-        component.add("location", event["place"])
+    place = event.get("place")
+    if place:
+        # LOCATION names the city (or the country, when only that is known); GEO is its point.
+        component.add("location", place["name"])
+        component.add("geo", (place["latitude"], place["longitude"]))
     if event["tags"]:
         component.add("categories", event["tags"])
     component.add("transp", "TRANSPARENT")

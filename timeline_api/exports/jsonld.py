@@ -15,6 +15,7 @@ others `mentions`, the properties a CreativeWork has.
 import json
 
 from timeline_api.exports.context import ExportContext
+from timeline_api.gazetteer import GEONAMES_URL
 
 ACTOR_TYPES = {
     "person": "Person",
@@ -41,11 +42,19 @@ def _actor_node(actor: dict) -> dict:
 
 
 def _place_node(event: dict) -> dict | None:
-    if not (event.get("place") or event.get("country")):
+    place = event.get("place")
+    if not (place or event.get("country")):
         return None
     node: dict = {"@type": "Place"}
-    if event.get("place"):
-        node["name"] = event["place"]
+    if place:
+        node["name"] = place["name"]
+        node["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": place["latitude"],
+            "longitude": place["longitude"],
+        }
+        if place.get("gazetteer_id"):
+            node["sameAs"] = GEONAMES_URL.format(id=place["gazetteer_id"])
     if event.get("country"):
         node["address"] = {"@type": "PostalAddress", "addressCountry": event["country"]}
     return node

@@ -11,7 +11,7 @@ import json
 from html import escape
 
 from timeline_api.exports.context import ExportContext
-from timeline_api.exports.wording import precision_note
+from timeline_api.exports.wording import human_date, precision_note
 
 _DATE_PARTS = {"year": ("year",), "month": ("year", "month"), "day": ("year", "month", "day")}
 
@@ -50,7 +50,7 @@ def slide(event: dict, context: ExportContext) -> dict:
         "start_date": start_date(event),
         "text": {"headline": escape(event["title"]), "text": slide_text(event, context)},
         "group": event["event_type"].capitalize(),
-        "display_date": event["date"],
+        "display_date": human_date(event),
         "unique_id": event["slug"],
     }
 

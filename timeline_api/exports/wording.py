@@ -2,6 +2,32 @@
 
 from timeline_api.exports.context import ExportContext
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # English, whatever the server's locale
+
+
+def human_date(event: dict) -> str:
+    """The date as people write it, only as precise as known: "8 September 2020",
+    "August 2020", "2019"."""
+    start, precision = event["date_start"], event["date_precision"]
+    if precision == "year":
+        return str(start.year)
+    if precision == "month":
+        return f"{MONTHS[start.month - 1]} {start.year}"
+    return f"{start.day} {MONTHS[start.month - 1]} {start.year}"
+
 
 def precision_note(event: dict) -> str | None:
     """ "Date known only to the month (2020-08)." for a partial date; None for an exact day."""

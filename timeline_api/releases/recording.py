@@ -184,5 +184,13 @@ def _record_row(head: _Head) -> dict:
 
 
 def records_of(dataset) -> dict[str, list[dict]]:
-    """{kind: records} of a seeds Dataset."""
-    return {kind: getattr(dataset, PLURALS[kind]) for kind in KINDS}
+    """{kind: records} of a seeds Dataset. Each event carries its resolved place under
+    `location` (seeds/places.py resolves it from the gazetteer at load time): a gazetteer
+    that moves a place changes the events there, and a past release shows them as they
+    were placed then."""
+    places = {place["slug"]: place for place in getattr(dataset, "places", ())}
+    records = {kind: getattr(dataset, PLURALS[kind]) for kind in KINDS}
+    records["event"] = [
+        {**event, "location": places.get(event.get("_place"))} for event in records["event"]
+    ]
+    return records

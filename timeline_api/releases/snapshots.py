@@ -104,6 +104,13 @@ def _build(path: Path, release: Release) -> None:
             snapshot.create_tables(ALL_MODELS)
             with snapshot.atomic():
                 dataset = Dataset(**{PLURALS[kind]: records[kind] for kind in KINDS})
+                places = {}
+                for event in dataset.events:  # each event kept its resolved place
+                    location = event.pop("location", None)
+                    if location is not None:
+                        places[location["slug"]] = location
+                        event["_place"] = location["slug"]
+                dataset.places = list(places.values())
                 sync_tables(dataset, meta, LoadReport())
                 DatasetState.create(
                     id=1,

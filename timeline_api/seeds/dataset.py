@@ -18,6 +18,7 @@ from timeline_api.seeds.files import (
     flatten_errors,
     read_seed_file,
 )
+from timeline_api.seeds.places import resolve_places
 from timeline_api.seeds.schemas import (
     ActorSeedSchema,
     EventSeedSchema,
@@ -43,6 +44,8 @@ class Dataset:
     actors: list[dict] = field(default_factory=list)
     tags: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    # Resolved places (seeds/places.py); each event names its own in event["_place"].
+    places: list[dict] = field(default_factory=list)
     files: dict[str, SeedFile] = field(default_factory=dict)
     # Slugs of entries that failed validation: references to them are not reported again.
     invalid_slugs: set[str] = field(default_factory=set)
@@ -172,6 +175,10 @@ def read_dataset(seeds_dir: Path, workers: int | None = None) -> tuple[Dataset, 
         dataset.events.append(event)
 
     problems.extend(check_references(dataset))
+    dataset.places, place_problems = resolve_places(
+        dataset, lambda event, path, reason: _problem(dataset, event, path, reason)
+    )
+    problems.extend(place_problems)
     return dataset, problems
 
 

@@ -140,6 +140,14 @@ class RelationSeedSchema(Schema):
     note = fields.String(load_default=None, allow_none=True)
 
 
+class CoordinatesSeedSchema(Schema):
+    """A curator's coordinates (WGS 84 decimal degrees), for a place the gazetteer lacks or
+    places elsewhere."""
+
+    latitude = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    longitude = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+
+
 class EventSeedSchema(Schema):
     slug = Slug(required=True)
     previous_slugs = previous_slugs_field()
@@ -151,6 +159,7 @@ class EventSeedSchema(Schema):
     event_type = fields.String(required=True, validate=_choice(EVENT_TYPES))
     place = fields.String(load_default=None, allow_none=True)
     country = CountryCode(load_default=None, allow_none=True)
+    coordinates = fields.Nested(CoordinatesSeedSchema, load_default=None, allow_none=True)
     actors = fields.List(fields.Nested(ActorRoleSeedSchema), load_default=list)
     tags = fields.List(Slug(), load_default=list)
     citations = fields.List(

@@ -22,6 +22,7 @@ from timeline_api.models import (
     EventPoint,
     EventRelation,
     EventTag,
+    Place,
     Quote,
     Source,
     Tag,
@@ -68,9 +69,19 @@ EVENT_FIELDS = [
     "event_type",
     "place",
     "country",
+    "location",
     "created_at",
     "updated_at",
     "revision",
+]
+PLACE_FIELDS = [
+    "name",
+    "country",
+    "latitude",
+    "longitude",
+    "gazetteer_id",
+    "geo_precision",
+    "coordinates_from",
 ]
 SEED_LOCK_ID = 7_202_009  # any constant shared by every process that loads seeds
 
@@ -170,7 +181,7 @@ def _sync_keyed(
             report.updated[kind] += 1
 
 
-def _event_rows(dataset: Dataset, meta: dict[str, tuple]) -> list[dict]:
+def _event_rows(dataset: Dataset, place_ids: dict[str, int], meta: dict[str, tuple]) -> list[dict]:
     rows = []
     for event in dataset.events:
         period = parse_partial_date(event["date"])
@@ -180,6 +191,7 @@ def _event_rows(dataset: Dataset, meta: dict[str, tuple]) -> list[dict]:
                 **event,
                 "date_start": period.start,
                 "date_end": period.end,
+                "location": place_ids[event["_place"]] if event.get("_place") else None,
                 "created_at": created_at,
                 "updated_at": updated_at,
                 "revision": revision,
@@ -232,8 +244,9 @@ def sync_tables(dataset: Dataset, event_meta: dict[str, tuple], report: LoadRepo
     )
     actor_ids, stale_actors = _sync_by_slug(Actor, dataset.actors, ACTOR_FIELDS, report, "actors")
     tag_ids, stale_tags = _sync_by_slug(Tag, dataset.tags, TAG_FIELDS, report, "tags")
+    place_ids, stale_places = _sync_by_slug(Place, dataset.places, PLACE_FIELDS, report, "places")
     event_ids, stale_events = _sync_by_slug(
-        Event, _event_rows(dataset, event_meta), EVENT_FIELDS, report, "events"
+        Event, _event_rows(dataset, place_ids, event_meta), EVENT_FIELDS, report, "events"
     )
 
     tags, actors, citations, points, relations = {}, {}, {}, {}, {}
@@ -295,6 +308,7 @@ def sync_tables(dataset: Dataset, event_meta: dict[str, tuple], report: LoadRepo
         (Source, stale_sources, "sources"),
         (Actor, stale_actors, "actors"),
         (Tag, stale_tags, "tags"),
+        (Place, stale_places, "places"),
     ):
         if stale:
             model.delete().where(model.id.in_(stale)).execute()

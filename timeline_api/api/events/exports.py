@@ -18,7 +18,7 @@ from timeline_api.api.events.filters import (
 )
 from timeline_api.api.events.representation import event_summaries, source_url
 from timeline_api.exports import EXPORT_FORMATS, ExportContext, ExportFormat
-from timeline_api.models import DatasetState, Source
+from timeline_api.models import DatasetState, Event, Source
 
 JSON = "application/json"
 EXPORT_TITLE = "Data-sovereignty timeline"
@@ -71,11 +71,23 @@ def export_response(export: ExportFormat, params: dict) -> Response:
     sort = sort_order(params)
     matching = list(filter_events(params).order_by(*SORT_KEYS[sort].ordering()))
     events = event_summaries(attach_snippets(params, matching))
+    return render_export(export, events, EXPORT_TITLE, "events")
+
+
+def single_event_export_response(export: ExportFormat, event: Event) -> Response:
+    """One event in `export`'s format (a calendar with one VEVENT, a one-feature map...)."""
+    return render_export(
+        export, event_summaries([event]), f"{EXPORT_TITLE}: {event.title}", event.slug
+    )
+
+
+def render_export(export: ExportFormat, events: list[dict], title: str, name: str) -> Response:
+    """`events` rendered by `export`, as a response whose file is called `name`."""
     cited = {slug for event in events for slug in event["sources"]}
     sources = export_sources(Source.select().where(Source.slug.in_(cited or {""})))
     state = DatasetState.get_or_none(DatasetState.id == 1)
     context = ExportContext(
-        title=EXPORT_TITLE,
+        title=title,
         base_url=request.host_url.rstrip("/"),
         self_url=request.url,
         # The data's own timestamp, not the clock: the same data gives the same bytes.
@@ -83,7 +95,7 @@ def export_response(export: ExportFormat, params: dict) -> Response:
         sources=sources,
     )
     response = Response(export.render(events, context), content_type=export.media_type)
-    response.headers["Content-Disposition"] = f'inline; filename="events.{export.extension}"'
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.{export.extension}"'
     response.vary.add("Accept")
     return response
 

@@ -12,6 +12,7 @@ from timeline_api.models import (
     EventPoint,
     EventRelation,
     EventTag,
+    Place,
     Quote,
     Source,
     Tag,
@@ -42,54 +43,97 @@ def event_ref(slug: str, title: str, date: str, date_precision: str) -> dict:
     }
 
 
-def event_summaries(events: list[Event]) -> list[dict]:
+PLACE_COLUMNS = (
+    Place.id,
+    Place.name,
+    Place.country,
+    Place.latitude,
+    Place.longitude,
+    Place.gazetteer_id,
+    Place.geo_precision,
+)
+
+
+def places_by_id(place_ids: set[int]) -> dict[int, dict]:
+    """The API's place objects for these place ids (one query, even for none, so a page
+    costs the same number of queries whatever its events)."""
+    return {
+        place_id: {
+            "name": name,
+            "country": country,
+            "latitude": latitude,
+            "longitude": longitude,
+            "gazetteer_id": gazetteer_id,
+            "geo_precision": geo_precision,
+        }
+        for place_id, name, country, latitude, longitude, gazetteer_id, geo_precision in (
+            Place.select(*PLACE_COLUMNS).where(Place.id.in_(list(place_ids))).tuples()
+        )
+    }
+
+
+def event_summaries(events: list[Event], fields: tuple[str, ...] | None = None) -> list[dict]:
     """Summaries of `events`, in order: three queries for tags, actors and sources per
-    ID_BATCH events (a page is one batch; an export of every event is a few)."""
+    ID_BATCH events (a page is one batch; an export of every event is a few), and one
+    for their places. With a sparse fieldset (`fields`), the queries for fields it leaves
+    out are not run (those fields are then empty)."""
+
+    def wanted(name: str) -> bool:
+        return fields is None or name in fields
+
     tags, actors, sources = defaultdict(list), defaultdict(list), defaultdict(list)
     all_ids = [event.id for event in events]
+    places = (
+        places_by_id({event.location_id for event in events if event.location_id})
+        if wanted("place")
+        else {}
+    )
     # Bounded lists of ids: an IN (...) of an export's 100,000 ids would pass the
     # engines' limits on parameters (PostgreSQL's is 65,535).
     for ids in (all_ids[start : start + ID_BATCH] for start in range(0, len(all_ids), ID_BATCH)):
-        for event_id, slug in (
-            EventTag.select(EventTag.event, Tag.slug)
-            .join(Tag)
-            .where(EventTag.event.in_(ids))
-            .order_by(Tag.slug)
-            .tuples()
-        ):
-            tags[event_id].append(slug)
-        # Tuples, not model objects: building two models per row cost more than the query.
-        for event_id, slug, name, actor_type, country, role in (
-            EventActor.select(
-                EventActor.event,
-                Actor.slug,
-                Actor.name,
-                Actor.actor_type,
-                Actor.country,
-                EventActor.role,
-            )
-            .join(Actor)
-            .where(EventActor.event.in_(ids))
-            .order_by(EventActor.position)
-            .tuples()
-        ):
-            actors[event_id].append(
-                {
-                    "slug": slug,
-                    "name": name,
-                    "actor_type": actor_type,
-                    "country": country,
-                    "role": role,
-                }
-            )
-        for event_id, slug in (
-            Citation.select(Citation.event, Source.slug)
-            .join(Source)
-            .where(Citation.event.in_(ids))
-            .order_by(Citation.position)
-            .tuples()
-        ):
-            sources[event_id].append(slug)
+        if wanted("tags"):
+            for event_id, slug in (
+                EventTag.select(EventTag.event, Tag.slug)
+                .join(Tag)
+                .where(EventTag.event.in_(ids))
+                .order_by(Tag.slug)
+                .tuples()
+            ):
+                tags[event_id].append(slug)
+        if wanted("actors"):
+            # Tuples, not model objects: building two models per row cost more than the query.
+            for event_id, slug, name, actor_type, country, role in (
+                EventActor.select(
+                    EventActor.event,
+                    Actor.slug,
+                    Actor.name,
+                    Actor.actor_type,
+                    Actor.country,
+                    EventActor.role,
+                )
+                .join(Actor)
+                .where(EventActor.event.in_(ids))
+                .order_by(EventActor.position)
+                .tuples()
+            ):
+                actors[event_id].append(
+                    {
+                        "slug": slug,
+                        "name": name,
+                        "actor_type": actor_type,
+                        "country": country,
+                        "role": role,
+                    }
+                )
+        if wanted("sources"):
+            for event_id, slug in (
+                Citation.select(Citation.event, Source.slug)
+                .join(Source)
+                .where(Citation.event.in_(ids))
+                .order_by(Citation.position)
+                .tuples()
+            ):
+                sources[event_id].append(slug)
     return [
         {
             "slug": event.slug,
@@ -102,7 +146,7 @@ def event_summaries(events: list[Event]) -> list[dict]:
             "date_end": event.date_end,
             "date_note": event.date_note,
             "event_type": event.event_type,
-            "place": event.place,
+            "place": places.get(event.location_id),
             "country": event.country,
             "tags": tags[event.id],
             "actors": actors[event.id],

@@ -9,6 +9,7 @@ from timeline_api.api.events.exports import (
     export_documentation,
     export_response,
     negotiated_format,
+    single_event_export_response,
 )
 from timeline_api.api.events.facets import event_facets
 from timeline_api.api.events.filters import (
@@ -21,15 +22,15 @@ from timeline_api.api.events.filters import (
 )
 from timeline_api.api.events.representation import event_detail, event_summaries
 from timeline_api.api.events.schemas import (
-    AsOfArgsSchema,
+    EventDetailArgsSchema,
     EventDetailSchema,
-    EventFilterArgsSchema,
     EventPageSchema,
     EventQueryArgsSchema,
     EventSortArgsSchema,
+    FacetArgsSchema,
     FacetsSchema,
 )
-from timeline_api.api.fields import slug_path_parameter
+from timeline_api.api.fields import slug_path_parameter, sparse
 from timeline_api.api.history import REDIRECT_DOC, HistorySchema, answer_missing, history_response
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
 from timeline_api.exports import EXPORT_FORMATS
@@ -55,7 +56,8 @@ def list_events(**params):
     Filters combine with AND; repeating a filter (`?tag=privacy&tag=surveillance`)
     matches any of its values. A partial date matches every period it may mean: with
     `year=2020`, an event dated only "2020-09" is included. Events of the same date are
-    ordered by slug, so pages are stable.
+    ordered by slug, so pages are stable. `fields=slug,title,date` returns only those
+    fields of each event (the page's own fields stay).
     """
     export = negotiated_format(params.get("format"))
     with showing(params.pop("as_of", None), params.get("q")):
@@ -70,7 +72,9 @@ def list_events(**params):
             key_of=event_sort_key(sort),
             counting=counting_query(params),
         )
-        summaries = event_summaries(attach_snippets(params, page.items))
+        selection = params.get("fields_")
+        summaries = event_summaries(attach_snippets(params, page.items), selection)
+    summaries = [sparse(summary, selection) for summary in summaries]
     # Vary: the same URL answers CSV, iCalendar... to other Accept headers.
     return page_body(page, summaries), {
         "Link": link_header(page),
@@ -79,7 +83,7 @@ def list_events(**params):
 
 
 @events_blueprint.route("/facets")
-@events_blueprint.arguments(EventFilterArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.arguments(FacetArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
 @events_blueprint.response(200, FacetsSchema)
 @events_blueprint.alt_response(400, response="BAD_REQUEST")
 def list_event_facets(**params):
@@ -91,38 +95,87 @@ def list_event_facets(**params):
     is selected the other tags still show how many events they have: a value's count is the
     `total` of the list with that facet's filter set to that value alone. `total` here is
     the list's total under all the filters. An event's year is the year of its date.
+    With `facet_size=N` each facet keeps its N most frequent values, and `others` says
+    how many values were left out and their summed counts.
     """
     with showing(params.pop("as_of", None), params.get("q")):
-        return {
-            "total": count_rows(counting_query(params)),
-            "facets": event_facets(params, filter_events),
+        size = params.pop("facet_size", None)
+        facets = event_facets(params, filter_events)
+        body = {"total": count_rows(counting_query(params)), "facets": facets}
+    if size is not None:
+        body["others"] = {
+            name: {"values": len(values[size:]), "count": sum(v["count"] for v in values[size:])}
+            for name, values in facets.items()
         }
+        body["facets"] = {name: values[:size] for name, values in facets.items()}
+    return body
 
 
 @events_blueprint.route(
     "/<string:slug>",
     parameters=[slug_path_parameter("event", "global-initiative-on-data-security-launch")],
 )
-@events_blueprint.arguments(AsOfArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.arguments(EventDetailArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
 @events_blueprint.response(200, EventDetailSchema)
 @events_blueprint.alt_response(308, **REDIRECT_DOC)
 @events_blueprint.alt_response(404, response="NOT_FOUND")
+@events_blueprint.alt_response(406, response="NOT_ACCEPTABLE")
 @events_blueprint.alt_response(410, response="GONE")
-def get_event(slug: str, as_of: str | None = None):
+@events_blueprint.doc(responses={200: {"content": export_documentation()}})
+def get_event(slug: str, **params):
     """Get one event with its actors, tags, citations and related events
 
     Citations carry the verbatim quotes that support the event; `related` lists typed
     relations in both directions (an incoming `responds_to` shows as `responded_to_by`).
+    `fields=` returns only the fields named. The event alone is also served in every
+    export format (`format=ics`, an `Accept` header, or `/api/v1/events/{slug}.ics`).
     An event removed from the timeline answers 410 Gone (naming the release that removed
     it and linking to its history); the old slug of a renamed event answers 308 Permanent
     Redirect to its new URL.
     """
-    with showing(as_of) as shown:
+    export = negotiated_format(params.get("format"))
+    with showing(params.pop("as_of", None)) as shown:
         event = Event.get_or_none(Event.slug == slug)
-        detail = event_detail(event) if event is not None else None
-    if detail is None:
+        if event is not None:
+            if export is not None:
+                return single_event_export_response(export, event)
+            detail = sparse(event_detail(event), params.get("fields_"))
+    if event is None:
         answer_missing("event", slug, shown)
-    return detail
+    return detail, {"Vary": "Accept"}
+
+
+def _event_or_gone(slug: str) -> Event:
+    event = Event.get_or_none(Event.slug == slug)
+    if event is None:
+        answer_missing("event", slug)
+    return event
+
+
+@events_blueprint.route(
+    "/<string:slug>.<any({formats}):extension>".format(formats=", ".join(EXPORT_FORMATS)),
+    parameters=[
+        slug_path_parameter("event", "global-initiative-on-data-security-launch"),
+        {
+            "in": "path",
+            "name": "extension",
+            "description": "The format: " + ", ".join(EXPORT_FORMATS) + ".",
+            "example": "ics",
+        },
+    ],
+)
+@events_blueprint.response(200, description="The event in the format.")
+@events_blueprint.alt_response(404, response="NOT_FOUND")
+@events_blueprint.doc(
+    responses={200: {"content": {**export_documentation(), "application/json": {"schema": {}}}}}
+)
+def export_event(slug: str, extension: str):
+    """Download one event in an export format
+
+    `/api/v1/events/{slug}.ics` is a calendar holding this one event, `.geojson` a
+    one-feature map, and so on for every export format.
+    """
+    return single_event_export_response(EXPORT_FORMATS[extension], _event_or_gone(slug))
 
 
 @events_blueprint.route(

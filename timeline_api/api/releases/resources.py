@@ -33,6 +33,7 @@ from timeline_api.releases.lookup import head_revision_id, latest_release
 from timeline_api.releases.records import utc
 
 RELEASE_CHANGES_LISTED = 1000
+MAX_NUMBER = 2**31 - 1  # larger numbers name no release (and no database integer)
 ATOM_MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 CURSOR_NAME = "changes"
 
@@ -72,7 +73,11 @@ def encode_cursor(revision_id: int) -> str:
 def decode_cursor(token: str) -> int:
     try:
         name, revision_id = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        if name != CURSOR_NAME or not isinstance(revision_id, int) or revision_id < 0:
+        if (
+            name != CURSOR_NAME
+            or not isinstance(revision_id, int)
+            or not 0 <= revision_id <= MAX_NUMBER
+        ):
             raise ValueError(token)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         reason = "not a cursor issued by this feed; start again without it."
@@ -125,7 +130,7 @@ def list_releases(limit: int, cursor: str | None = None):
             "name": "number",
             "description": "The release number (1 for the first).",
             "example": 1,
-            "schema": {"type": "integer", "minimum": 1},
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_NUMBER},
         }
     ],
 )
@@ -137,7 +142,7 @@ def get_release(number: int):
     Lists its first 1000 changes; `links.changes` pages through all of them in the
     changes feed.
     """
-    release = Release.get_or_none(Release.number == number)
+    release = Release.get_or_none(Release.number == number) if number <= MAX_NUMBER else None
     if release is None:
         abort(404, message=f"No release {number}.")
     changes = changes_of_release(number, RELEASE_CHANGES_LISTED + 1)

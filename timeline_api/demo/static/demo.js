@@ -25,7 +25,7 @@ const FACETS = [
   { name: "actor", title: "Actor" },
   { name: "country", title: "Country" },
 ];
-const EXPORT_FORMATS = ["csv", "ics", "atom", "timelinejs", "jsonld"];
+const EXPORT_FORMATS = ["csv", "ics", "atom", "timelinejs", "jsonld", "geojson", "vistimeline"];
 const MONTHS = [
   "January", "February", "March", "April", "May", "June",
   "July", "August", "September", "October", "November", "December",
@@ -140,6 +140,8 @@ async function refresh() {
   state.controller = controller;
   rememberQueryInPageUrl();
   updateExportLinks();
+  // map.js draws the same filters' events on its map.
+  document.dispatchEvent(new CustomEvent("timeline:query", { detail: { params: filterParams() } }));
   setBusy(true);
 
   const list = getJSON(`${API}/events?${listParams()}`, controller.signal);
@@ -266,7 +268,9 @@ function renderEvent(event) {
   const detail = el("div", { class: "event-detail", id: detailId, hidden: true });
   toggle.addEventListener("click", () => toggleDetail(event, toggle, detail));
 
-  const place = [event.place, event.country && labelFor("country", event.country)]
+  // A place known only by its country is named by the country below.
+  const city = event.place?.geo_precision === "city" ? event.place.name : null;
+  const place = [city, event.country && labelFor("country", event.country)]
     .filter(Boolean)
     .join(", ");
   const facts = el("dl", { class: "facts" });
