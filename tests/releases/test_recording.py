@@ -7,6 +7,7 @@ import pytest
 from tests.release_timeline import STEPS, seed_folders
 from timeline_api.database import bind_database, migrate_database
 from timeline_api.models import DatasetState, Event, Record, Release, Revision, database
+from timeline_api.releases.lookup import field_changes
 from timeline_api.releases.records import iso, release_version
 from timeline_api.seeds import SeedError, load_seeds
 
@@ -143,18 +144,33 @@ def test_an_existing_database_is_migrated_to_release_1(database_url, tmp_path):
     bind_database(database_url, role="command")
     migrate_database()
     load_seeds(folders["rename"])
-    # Take the database back to before migration 0003, as a deployed one was.
+    # Take the database back to before migration 0003 (and those after it), as a deployed
+    # one was.
     with database.atomic():
-        Runner(database.obj, str(MIGRATIONS_DIR)).down("0003_add_releases")
-    assert migrate_database() == ["0003_add_releases"]
+        taken_down = Runner(database.obj, str(MIGRATIONS_DIR)).down("0003_add_releases")
+    assert migrate_database() == sorted(taken_down)
     (release,) = Release.select()
     assert release.number == 1 and "migration 0003" in release.message
     assert counts(release)["event"]["created"] == 6
     assert Event.get(Event.slug == "alpha-plan").revision == 1
     assert DatasetState.get_by_id(1).release == 1
+    # The tables kept no resolved place (migration 0004 came after) nor a curator's
+    # coordinates: the first load adds them, as a release of its own, and nothing else.
+    first = load_seeds(folders["rename"]).release
+    if first is not None:
+        assert first.counts["event"]["created"] == first.counts["event"]["deleted"] == 0
+        for revision in Revision.select().where(Revision.release == first.number):
+            before = (
+                Revision.select()
+                .where((Revision.record == revision.record) & (Revision.id < revision.id))
+                .order_by(Revision.id.desc())
+                .first()
+            )
+            changes = field_changes(json.loads(before.content), json.loads(revision.content))
+            assert {change["field"] for change in changes} <= {"location", "coordinates"}
     assert load_seeds(folders["rename"]).release is None
     report = load_seeds(folders["initial"])
-    assert report.release.number == 2
+    assert report.release.number == (2 if first is None else 3)
     assert report.release.counts["event"] == {
         "created": 2,  # same-day-b and same-day-c: a rename is only known from previous_slugs
         "updated": 1,

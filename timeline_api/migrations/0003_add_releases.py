@@ -185,7 +185,7 @@ def _make_existing_state_release_1(db) -> None:
         loaded_at = dt.datetime.fromisoformat(loaded_at)
     encoded = encode_records(_existing_records(db))
     version = content_version(encoded)
-    recorded = record_release(
+    recorded, _ = record_release(
         encoded,
         version,
         event_count,

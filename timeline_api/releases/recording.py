@@ -8,7 +8,7 @@ the same release. Nothing here updates or deletes a revision or a release.
 import datetime as dt
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from peewee import fn
 
@@ -19,13 +19,11 @@ from timeline_api.releases.records import CHANGES, KINDS, PLURALS, EncodedRecord
 
 @dataclass
 class RecordedRelease:
-    """A release just written, and what the loader needs to write the tables."""
+    """A release just written."""
 
     number: int
     created_at: dt.datetime
     counts: dict[str, dict[str, int]]
-    # For each event slug: (created_at, updated_at, revision), times as ISO 8601 text.
-    event_meta: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,10 +54,10 @@ def record_release(
     event_count: int,
     message: str | None = None,
     now: dt.datetime | None = None,
-) -> RecordedRelease | None:
-    """Compare `encoded` ({kind: encoded seed records}) with the latest revisions and write a new
-    release with a revision for every record that changed; None (and no write) when
-    nothing did."""
+) -> tuple[RecordedRelease | None, dict[str, tuple[str, str, int]]]:
+    """Compare `encoded` ({kind: encoded seed records}) with the latest revisions and write a
+    new release with a revision for every record that changed (None, and no write, when
+    nothing did); also each event's (created_at, updated_at, revision) for the tables."""
     times = dict(Release.select(Release.number, Release.created_at).tuples())
     latest = max(times, default=0)
     number = latest + 1
@@ -155,7 +153,7 @@ def record_release(
                 revise(head, kind, slug, "deleted", None)
 
     if not revisions:
-        return None
+        return None, event_meta
     full_counts = {kind: {change: counts[kind][change] for change in CHANGES} for kind in KINDS}
     Release.insert(
         number=number,
@@ -168,7 +166,7 @@ def record_release(
     insert_rows(Record, [{"kind": head.kind, **_record_row(head)} for head in new_records])
     update_rows(Record, [_record_row(head) for head in changed_records])
     insert_rows(Revision, revisions)
-    return RecordedRelease(number, created_at, full_counts, event_meta)
+    return RecordedRelease(number, created_at, full_counts), event_meta
 
 
 def _record_row(head: _Head) -> dict:

@@ -218,9 +218,13 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
         if isinstance(database.obj, PostgresqlDatabase):
             # Replicas seeding at start-up take turns; the second then finds nothing to do.
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SEED_LOCK_ID,))
-        report.release = record_release(encoded, report.version, report.event_count, message)
+        report.release, event_meta = record_release(
+            encoded, report.version, report.event_count, message
+        )
+        # Also without a release: the tables are made to match (a no-op unless something
+        # other than a load changed them, e.g. a migration taken down and up again).
+        sync_tables(dataset, event_meta, report)
         if report.release is not None:
-            sync_tables(dataset, report.release.event_meta, report)
             release = report.release
             values = {
                 "version": release_version(release.number, report.version),
@@ -232,7 +236,8 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
                 conflict_target=[DatasetState.id], update=values
             ).execute()
         search = search_backend(database.obj)
-        if report.release is not None or search.needs_rebuild(database.obj):
+        tables_changed = +report.created or +report.updated or +report.deleted
+        if tables_changed or search.needs_rebuild(database.obj):
             search.rebuild(database.obj)
     return report
 
