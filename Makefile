@@ -7,7 +7,9 @@ SEEDS ?= seeds
 ARTICLES ?= ../shared/articles
 export DATABASE_URL ?= sqlite:///var/timeline.sqlite3
 
-.PHONY: help install install-dev seed run test lint format openapi check-seeds lock clean \
+SPECTRAL := tools/spectral/node_modules/.bin/spectral
+
+.PHONY: help install install-dev seed run test lint format openapi check-seeds lock clean lint-openapi \
 	fuzz soak bench bench-quick bench-clean
 
 help:
@@ -16,6 +18,7 @@ help:
 	@echo "make seed         (re)load $(SEEDS)/ into DATABASE_URL"
 	@echo "make check-seeds  validate the seeds (and quotes, when $(ARTICLES) exists)"
 	@echo "make openapi      regenerate openapi/openapi.json"
+	@echo "make lint-openapi lint it with Stoplight Spectral (spectral:oas), installed by npm"
 	@echo "make lock         re-pin requirements/*.lock from pyproject.toml"
 	@echo "make fuzz         long schemathesis run against gunicorn (FUZZ_MAX_SECONDS=600)"
 	@echo "make soak         sustained load with wrk, errors and worker memory (SOAK_SECONDS=60)"
@@ -37,7 +40,13 @@ $(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.runtime-installed
 
 install: $(VENV)/.runtime-installed
 
-install-dev: $(VENV)/.dev-installed
+install-dev: $(VENV)/.dev-installed $(if $(shell command -v npm),$(SPECTRAL))
+
+# The OpenAPI linter (tests/api/test_openapi_lint.py), pinned by package-lock.json, in a
+# git-ignored node_modules; skipped quietly on a machine without npm (CI installs it).
+$(SPECTRAL): tools/spectral/package.json tools/spectral/package-lock.json
+	cd tools/spectral && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 seed: install
 	$(BIN)/timeline-api seed $(SEEDS)
@@ -61,6 +70,9 @@ check-seeds: install
 
 openapi: install
 	$(BIN)/timeline-api openapi openapi/openapi.json
+
+lint-openapi: $(SPECTRAL)
+	$(SPECTRAL) lint --ruleset tools/spectral/.spectral.yaml --fail-severity=hint openapi/openapi.json
 
 fuzz: install-dev
 	$(BIN)/python -m reliability.fuzz
@@ -90,4 +102,4 @@ lock:
 	rm -rf .lock-venv build
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) var .pytest_cache .ruff_cache build *.egg-info tools/spectral/node_modules

@@ -13,6 +13,7 @@ from timeline_api.api.counts import init_counts
 from timeline_api.api.dataset import dataset_blueprint
 from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
 from timeline_api.api.events import events_blueprint, exports_blueprint
+from timeline_api.api.index import index_blueprint, register_trailing_slash_redirects
 from timeline_api.api.rate_limits import init_rate_limits
 from timeline_api.api.releases import changes_blueprint, releases_blueprint
 from timeline_api.api.request_limits import register_request_limits
@@ -48,7 +49,12 @@ def create_app(config: Config | None = None) -> Flask:
             "info": {
                 "description": API_DESCRIPTION,
                 "license": {"name": "MIT", "identifier": "MIT"},
+                # Who answers for the data and the API; corrections go to them.
+                "contact": {"name": "The timeline's curators"},
             },
+            # Relative to this document (/api/v1/openapi.json): the origin serving it, so
+            # Swagger UI and clients call the server they read the document from.
+            "servers": [{"url": "../..", "description": "The server this document is on."}],
         },
     )
     app.json.sort_keys = False  # keep fields in the documented order
@@ -56,6 +62,7 @@ def create_app(config: Config | None = None) -> Flask:
     database.init_app(app)
     api = Api(app)
     for blueprint in (
+        index_blueprint,
         events_blueprint,
         exports_blueprint,
         sources_blueprint,
@@ -71,6 +78,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(demo_blueprint)
     init_cors(app, config.CORS_ORIGINS)
     register_conditional_get(app)
+    register_trailing_slash_redirects(app)
     register_request_limits(app)
     register_security_headers(app)
     limiter = init_rate_limits(app, config.RATE_LIMIT, config.RATE_LIMIT_STORAGE_URI)

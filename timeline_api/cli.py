@@ -1,13 +1,34 @@
 """The `timeline-api` command: a thin shell over the library functions."""
 
 import argparse
+import errno
 import os
+import socket
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from timeline_api.config import Config
 
 DEFAULT_SEEDS = "seeds"
+SERVE_HELP = """Settings come from the environment, each checked before gunicorn starts:
+  HOST, PORT                 where to listen (default 127.0.0.1:8000)
+  WEB_CONCURRENCY            worker processes (default: min(4, 2 x cores))
+  GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT, GUNICORN_KEEPALIVE
+  DATABASE_URL               the seeded database (run `timeline-api seed` first)
+  LOG_LEVEL, LOG_FORMAT      logs: text on a terminal, JSON lines otherwise
+and the others listed in the README's Configuration section.
+
+Any other option is passed to gunicorn as is, e.g.
+  timeline-api serve --workers 3 --timeout 60
+"""
+
+
+def _version() -> str:
+    try:
+        return metadata.version("timeline-api")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown"
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -75,11 +96,47 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_port_is_free(host: str, port: int) -> None:
+    """Say which setting to change when the address is taken, instead of gunicorn retrying
+    and then failing with a bare "Connection in use"."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise ValueError(f"HOST {host!r} is not an address to listen on ({error}).") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise ValueError(
+                    f"PORT {port} on {host} is already in use (another server is listening "
+                    f"there): stop it, or set PORT to a free port, e.g. PORT={port + 1}."
+                ) from None
+            raise ValueError(f"Cannot listen on HOST {host}, PORT {port}: {error}.") from None
+
+
+def _check_database_is_there(database_url: str) -> None:
+    """A SQLite file that does not exist would be created empty, and every request would
+    fail: say what to do instead."""
+    from timeline_api.data_version import sqlite_file_path
+
+    path = sqlite_file_path(database_url) if database_url.startswith("sqlite") else None
+    if path and path != ":memory:" and not Path(path).exists():
+        raise ValueError(
+            f"DATABASE_URL names {path}, which does not exist: run `timeline-api seed` "
+            "to create and load it first."
+        )
+
+
 def _serve(args: argparse.Namespace) -> int:
     """Replace this process with gunicorn, so signals reach it directly."""
-    Config.from_env()  # fail fast, before forking workers, on invalid configuration
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = os.environ.get("PORT", "8000")
+    # Fail fast, before forking workers, naming the setting to fix.
+    config = Config.from_env()
+    _check_database_is_there(config.DATABASE_URL)
+    _check_port_is_free(config.HOST, config.PORT)
+    host = f"[{config.HOST}]" if ":" in config.HOST else config.HOST
     argv = [
         sys.executable,
         "-m",
@@ -87,7 +144,7 @@ def _serve(args: argparse.Namespace) -> int:
         "--config",
         "python:timeline_api.gunicorn_conf",
         "--bind",
-        f"{host}:{port}",
+        f"{host}:{config.PORT}",
         *args.gunicorn_args,
         "timeline_api.wsgi:app",
     ]
@@ -97,18 +154,37 @@ def _serve(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timeline-api", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser(
-        "serve", help="serve the API with gunicorn (HOST, PORT); other options go to gunicorn"
+        "serve",
+        help="serve the API with gunicorn (HOST, PORT); other options go to gunicorn",
+        description="Serve the API with gunicorn (never a development server).",
+        epilog=SERVE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="%(prog)s [gunicorn options...]",
     )
     serve.set_defaults(handler=_serve)
 
     migrate = commands.add_parser("migrate", help="apply pending schema migrations")
     migrate.set_defaults(handler=_migrate)
 
-    seed = commands.add_parser("seed", help="load the seeds into DATABASE_URL")
-    seed.add_argument("seeds", nargs="?", default=DEFAULT_SEEDS, type=Path)
+    seed = commands.add_parser(
+        "seed",
+        help="load the seeds into DATABASE_URL",
+        description="Apply migrations, validate the seeds, then make the database at "
+        "DATABASE_URL match them in one transaction (on any problem, nothing changes).",
+    )
+    seed.add_argument(
+        "seeds",
+        nargs="?",
+        default=DEFAULT_SEEDS,
+        type=Path,
+        metavar="SEEDS",
+        help=f"the seeds folder: sources.yaml, actors.yaml, tags.yaml, events/ "
+        f"(default: {DEFAULT_SEEDS})",
+    )
     seed.add_argument(
         "--message", "-m", default=None, help="what changed, kept with the release it makes"
     )
@@ -129,7 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
     history.set_defaults(handler=_history)
 
     check = commands.add_parser("check-seeds", help="validate the seeds, report every problem")
-    check.add_argument("seeds", nargs="?", default=DEFAULT_SEEDS, type=Path)
+    check.add_argument(
+        "seeds",
+        nargs="?",
+        default=DEFAULT_SEEDS,
+        type=Path,
+        metavar="SEEDS",
+        help=f"the seeds folder (default: {DEFAULT_SEEDS})",
+    )
     check.add_argument(
         "--articles",
         type=Path,

@@ -1,6 +1,8 @@
 """Configuration, read from the environment in one place."""
 
+import multiprocessing
 import os
+import sys
 from dataclasses import dataclass, field
 
 from limits import parse_many
@@ -24,7 +26,9 @@ class Config:
     CORS_ORIGINS: list[str] = field(default_factory=lambda: ["*"])
     CACHE_MAX_AGE: int = 60
     LOG_LEVEL: str = "INFO"
-    LOG_FORMAT: str = "json"  # one JSON object per line for log collectors; "text" for humans
+    # One JSON object per line for log collectors; "text" for humans. Unset: text on a
+    # terminal, JSON otherwise (containers, files, pipes).
+    LOG_FORMAT: str = "json"
     RATE_LIMIT: str = ""  # e.g. "120/minute" per client IP; empty: no limit
     RATE_LIMIT_STORAGE_URI: str = "memory://"
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust.
@@ -32,6 +36,14 @@ class Config:
     # Answers each worker keeps (api/response_cache.py); 0 turns the response cache off.
     RESPONSE_CACHE_ENTRIES: int = 2048
     TESTING: bool = False
+    # Where and how `timeline-api serve` runs gunicorn (gunicorn_conf.py reads these).
+    HOST: str = "127.0.0.1"
+    PORT: int = 8000
+    WEB_CONCURRENCY: int = field(default_factory=lambda: min(4, multiprocessing.cpu_count() * 2))
+    GUNICORN_THREADS: int = 1
+    GUNICORN_TIMEOUT: int = 30
+    GUNICORN_GRACEFUL_TIMEOUT: int = 20
+    GUNICORN_KEEPALIVE: int = 5
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> "Config":
@@ -57,7 +69,9 @@ class Config:
             if config.CACHE_MAX_AGE < 0:
                 raise ValueError("CACHE_MAX_AGE must not be negative.")
         config.LOG_LEVEL = _choice(environ, "LOG_LEVEL", config.LOG_LEVEL, LOG_LEVELS)
-        config.LOG_FORMAT = _choice(environ, "LOG_FORMAT", config.LOG_FORMAT, LOG_FORMATS)
+        config.LOG_FORMAT = _choice(
+            environ, "LOG_FORMAT", "text" if _on_a_terminal() else "json", LOG_FORMATS
+        )
         config.RATE_LIMIT = (environ.get("RATE_LIMIT") or "").strip()
         if config.RATE_LIMIT:
             try:
@@ -83,7 +97,52 @@ class Config:
                 f"RESPONSE_CACHE_ENTRIES must be a whole number (0: no cache), not {entries!r}."
             )
         config.RESPONSE_CACHE_ENTRIES = int(entries)
+        config.HOST = (environ.get("HOST") or "").strip() or config.HOST
+        if any(c.isspace() for c in config.HOST):
+            raise ValueError(f"HOST must be an address to listen on, not {config.HOST!r}.")
+        for name, minimum, maximum, meaning in SERVER_NUMBERS:
+            setattr(
+                config,
+                name,
+                _whole_number(environ, name, getattr(config, name), minimum, maximum, meaning),
+            )
         return config
+
+
+# Each server setting: its variable, the least and greatest value, and what it counts.
+SERVER_NUMBERS = (
+    ("PORT", 1, 65535, "a TCP port"),
+    ("WEB_CONCURRENCY", 1, 1000, "gunicorn worker processes (at least one, or nothing answers)"),
+    ("GUNICORN_THREADS", 1, 1000, "threads per worker"),
+    ("GUNICORN_TIMEOUT", 0, None, "seconds (0: no timeout)"),
+    ("GUNICORN_GRACEFUL_TIMEOUT", 0, None, "seconds"),
+    ("GUNICORN_KEEPALIVE", 0, None, "seconds"),
+)
+
+
+def _whole_number(
+    environ, name: str, default: int, minimum: int, maximum: int | None, meaning: str
+) -> int:
+    """`environ[name]` as a whole number in [minimum, maximum]; `default` when unset or empty."""
+    text = (environ.get(name) or "").strip()
+    if not text:
+        return default
+    upper = f" to {maximum}" if maximum is not None else " or more"
+    expected = f"{name} must be a whole number from {minimum}{upper} ({meaning})"
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{expected}, not {text!r}.") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ValueError(f"{expected}, not {value}.")
+    return value
+
+
+def _on_a_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stdout
+        return False
 
 
 def _choice(environ, name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -1,12 +1,12 @@
 """gunicorn settings for `timeline-api serve` (environment variables override)."""
 
 import glob
-import multiprocessing
 import os
 import shutil
 import tempfile
 
 from timeline_api import gunicorn_errors
+from timeline_api.config import Config
 
 # gunicorn's own rejections (request line or headers over the limits below, malformed HTTP)
 # are answered as problem documents like every other error, not as HTML pages.
@@ -21,24 +21,19 @@ if _metrics_dir_is_ours:
     os.environ[MULTIPROCESS_DIR_VARIABLE] = tempfile.mkdtemp(prefix="timeline-api-metrics-")
 
 
-def _int_from_env(name: str, default: int) -> int:
-    value = os.environ.get(name) or str(default)
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {value!r}.") from None
-
-
-workers = _int_from_env("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2))
-threads = _int_from_env("GUNICORN_THREADS", 1)
-timeout = _int_from_env("GUNICORN_TIMEOUT", 30)
-graceful_timeout = _int_from_env("GUNICORN_GRACEFUL_TIMEOUT", 20)
-keepalive = _int_from_env("GUNICORN_KEEPALIVE", 5)
+# Read and checked in one place (config.py); `timeline-api serve` has already stopped with
+# the variable's name if any of them is invalid.
+_config = Config.from_env()
+workers = _config.WEB_CONCURRENCY
+threads = _config.GUNICORN_THREADS
+timeout = _config.GUNICORN_TIMEOUT
+graceful_timeout = _config.GUNICORN_GRACEFUL_TIMEOUT
+keepalive = _config.GUNICORN_KEEPALIVE
 # The app writes one JSON access line per request (timeline_api/observability): gunicorn's
 # own access log would say it twice. Its error log (start-up, worker deaths) stays on stderr.
 accesslog = None
 errorlog = "-"
-loglevel = (os.environ.get("LOG_LEVEL") or "info").lower()
+loglevel = _config.LOG_LEVEL.lower()
 # Longer request lines get a 414 problem and larger header sections a 431 (gunicorn_errors).
 limit_request_line = 8190
 limit_request_fields = 100

@@ -6,8 +6,8 @@ from flask import Response, jsonify
 from marshmallow import Schema, fields
 from peewee import DatabaseError, InterfaceError
 
-from timeline_api.api import Blueprint
-from timeline_api.api.errors import problem_response
+from timeline_api.api import Blueprint, NoQueryArgsSchema
+from timeline_api.api.errors import NOT_SEEDED_DETAIL, is_missing_schema, problem_response
 from timeline_api.models import DatasetState, database
 
 health_blueprint = Blueprint(
@@ -54,8 +54,9 @@ def _uncached(response: Response) -> Response:
 
 
 @health_blueprint.route("/healthz")
+@health_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @health_blueprint.response(200, HealthSchema)
-def healthz():
+def check_liveness():
     """Liveness: the process answers
 
     Does not touch the database, so a slow database never gets a live worker killed.
@@ -64,9 +65,10 @@ def healthz():
 
 
 @health_blueprint.route("/readyz")
+@health_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @health_blueprint.response(200, ReadinessSchema)
 @health_blueprint.alt_response(503, response="SERVICE_UNAVAILABLE")
-def readyz():
+def check_readiness():
     """Readiness: the database is reachable and seeded
 
     Answers 503 (a problem document) while the database cannot be reached or no seeds
@@ -75,18 +77,17 @@ def readyz():
     try:
         state = DatasetState.get_or_none(DatasetState.id == 1)
     except (DatabaseError, InterfaceError) as error:
-        return problem_response(
-            503, f"The database is unreachable: {error}.", headers={"Retry-After": "5"}
-        )
+        if is_missing_schema(error):
+            state = None
+        else:
+            return problem_response(
+                503, f"The database is unreachable: {error}.", headers={"Retry-After": "5"}
+            )
     finally:
         if not database.is_closed():
             database.close()
     if state is None:
-        return problem_response(
-            503,
-            "The database holds no data yet: run `timeline-api seed`.",
-            headers={"Retry-After": "5"},
-        )
+        return problem_response(503, NOT_SEEDED_DETAIL, headers={"Retry-After": "5"})
     return _uncached(
         jsonify(
             {

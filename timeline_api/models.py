@@ -83,6 +83,10 @@ class Source(BaseModel):
     language = CharField(max_length=35)
     article_file = CharField()
     url = TextField(null=True)
+    # SHA-256 (hex) of the article file the quotes were verified against, and the day of
+    # that check: anyone holding the article can confirm it is the same text.
+    article_sha256 = CharField(max_length=64, null=True)
+    article_checked = CharField(max_length=10, null=True)
 
 
 class Actor(BaseModel):

@@ -37,17 +37,41 @@ def test_descending_sort_reverses_the_order(client):
 def test_summary_fields(client):
     item = client.get("/api/v1/events?limit=2").get_json()["items"][1]
     assert item["slug"] == "alpha-plan"
-    assert item["url"] == "/api/v1/events/alpha-plan"
+    # Every url is absolute, like the links; every embedded object has one.
+    assert item["url"] == "http://localhost/api/v1/events/alpha-plan"
     assert item["date"] == "2021-05-02" and item["date_precision"] == "day"
-    assert item["tags"] == ["privacy"]
-    assert item["sources"] == ["gazette-one"]
+    assert item["tags"] == [
+        {"slug": "privacy", "name": "Privacy", "url": "http://localhost/api/v1/tags/privacy"}
+    ]
+    assert item["sources"] == [
+        {
+            "slug": "gazette-one",
+            "url": "http://localhost/api/v1/sources/gazette-one",
+            "publisher": "The Example Gazette",
+            "headline": item["sources"][0]["headline"],
+            "published": item["sources"][0]["published"],
+        }
+    ]
+    assert item["sources"][0]["headline"]
     assert item["actors"][0] == {
         "slug": "alpha-ministry",
+        "url": "http://localhost/api/v1/actors/alpha-ministry",
         "name": "Alpha Ministry",
         "actor_type": "government_body",
         "country": "FR",
-        "role": "announcer",
+        "roles": ["announcer"],
     }
+    assert item["score"] is None and item["snippet"] is None
+
+
+def test_an_actor_with_two_roles_is_one_entry_with_both(client):
+    event = client.get("/api/v1/events/beta-rejects-plan").get_json()
+    assert [(a["slug"], a["roles"]) for a in event["actors"]] == [
+        ("beta-state", ["speaker"]),
+        ("alpha-ministry", ["target", "addressee"]),
+    ]
+    listed = client.get("/api/v1/events?tag=surveillance").get_json()["items"]
+    assert [a["slug"] for a in listed[-1]["actors"]] == ["beta-state", "alpha-ministry"]
 
 
 @pytest.mark.parametrize(
@@ -163,16 +187,19 @@ def test_detail_has_actors_tags_citations_points_and_relations(client):
     response = client.get("/api/v1/events/alpha-plan")
     assert response.status_code == 200
     event = response.get_json()
-    assert [a["role"] for a in event["actors"]] == ["announcer", "spokesperson"]
-    assert event["tag_details"] == [{"slug": "privacy", "name": "Privacy"}]
+    assert [a["roles"] for a in event["actors"]] == [["announcer"], ["spokesperson"]]
+    assert [t["name"] for t in event["tags"]] == ["Privacy"]
+    # No duplicate tag list, and no search fields that a detail always leaves null.
+    assert not {"tag_details", "score", "snippet"} & set(event)
     (citation,) = event["citations"]
     assert citation["source"]["slug"] == "gazette-one"
-    assert citation["source"]["article_url"] == "https://example.org/gazette-one"
+    assert citation["source"]["url"] == "http://localhost/api/v1/sources/gazette-one"
     assert citation["quotes"][0].startswith("The Alpha Ministry on Sunday")
     assert event["points"] == [
         {
             "summary": "Protect data.",
-            "source": "gazette-one",
+            # The same brief source as a citation's.
+            "source": citation["source"],
             "quote": "We will protect every citizen's data",
         }
     ]

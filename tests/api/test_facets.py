@@ -13,8 +13,9 @@ def test_facets_of_everything(client):
     body = facets(client)
     assert body["total"] == 6
     assert body["facets"]["year"] == [
-        {"value": 2021, "label": "2021", "count": 5},
-        {"value": 2020, "label": "2020", "count": 1},
+        # A string, like every other facet's value.
+        {"value": "2021", "label": "2021", "count": 5},
+        {"value": "2020", "label": "2020", "count": 1},
     ]
     assert {"value": "statement", "label": "Statement", "count": 4} in body["facets"]["type"]
     assert {"value": "FR", "label": "France", "count": 4} in body["facets"]["country"]
@@ -75,5 +76,24 @@ def test_facets_search_errors_are_400(client):
 def test_empty_filter_gives_empty_facets_except_its_own(client):
     body = facets(client, "year=1990")
     assert body["total"] == 0
-    assert [v["value"] for v in body["facets"]["year"]] == [2021, 2020]
+    assert [v["value"] for v in body["facets"]["year"]] == ["2021", "2020", "1990"]
+    assert body["facets"]["year"][-1]["count"] == 0  # selected, so still listed
     assert all(values == [] for name, values in body["facets"].items() if name != "year")
+
+
+@pytest.mark.parametrize(
+    ("query", "facet", "value", "label"),
+    [
+        ("type=law&year=2020", "type", "law", "Law"),
+        ("type=law&year=2020", "year", "2020", "2020"),
+        ("tag=unused-tag", "tag", "unused-tag", "Unused"),
+        ("actor=world-forum&year=2021", "actor", "world-forum", None),
+        ("country=JP", "country", "JP", "Japan"),
+    ],
+)
+def test_a_selected_value_with_no_events_is_kept_with_count_0(client, query, facet, value, label):
+    """A filter UI shows what is ticked, so it can be unticked, without adding it back."""
+    values = {v["value"]: v for v in facets(client, query)["facets"][facet]}
+    assert values[value]["count"] == 0
+    if label:
+        assert values[value]["label"] == label

@@ -10,7 +10,7 @@ import tempfile
 
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from tests.support import FIXTURE_SEEDS
 from timeline_api.app import create_app
@@ -40,10 +40,32 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 SEMANTIC_PARAMETERS = {"cursor", "from", "to", "q", "since", "as_of"}
 
 
+def pages_an_export(query: dict | None) -> bool:
+    """`limit`/`cursor` with `format=csv` is a 422 (an export holds every event): a rule
+    across two parameters, which a schema cannot state."""
+    query = query or {}
+    return query.get("format") not in (None, "", "json") and bool({"limit", "cursor"} & set(query))
+
+
+def sends_an_empty_value(query: dict | None) -> bool:
+    """An empty parameter counts as absent on every endpoint (QueryParser), so an empty
+    value the schema does not admit (`?limit=`, `?type=`) is rightly accepted. OpenAPI's
+    `allowEmptyValue` would say so, but it is deprecated and schemathesis then
+    misjudges array parameters."""
+    values = [
+        v
+        for value in (query or {}).values()
+        for v in (value if isinstance(value, list) else [value])
+    ]
+    return "" in values
+
+
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_honours_its_documentation(case):
     excluded = []
-    if SEMANTIC_PARAMETERS & set(case.query or {}):
+    if SEMANTIC_PARAMETERS & set(case.query or {}) or pages_an_export(case.query):
         excluded.append(positive_data_acceptance)
+    if sends_an_empty_value(case.query):
+        excluded.append(negative_data_rejection)
     case.call_and_validate(excluded_checks=excluded)

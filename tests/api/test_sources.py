@@ -11,7 +11,15 @@ def test_list_sources_with_event_slugs(client):
 
 def test_source_detail_lists_event_summaries(client):
     source = client.get("/api/v1/sources/herald-two").get_json()
-    assert source["dateline"] is None and source["article_url"] is None
+    assert source["dateline"] is None
+    # What a reader can check the article with, not internal file names or a null address.
+    assert not {"article_file", "article_url"} & set(source)
+    assert source["article_sha256"] == (
+        "d8303b6c7fd3a1c0a65700c49af0d7c290467475ece4e9479bcb10643201439e"
+    )
+    assert source["article_checked"] == "2026-11-20"
+    assert source["published_as_given"] is None
+    assert client.get("/api/v1/sources/gazette-one").get_json()["published_as_given"]
     assert [e["slug"] for e in source["events"]] == ["beta-rejects-plan"]
     assert source["events"][0]["actors"][0]["slug"] == "beta-state"
 

@@ -15,8 +15,8 @@ from tests.e2e.conftest import Recorder, Server
 
 pytestmark = pytest.mark.e2e
 
-# Parameters with a default: Swagger UI may send them; they do not narrow the list.
-DEFAULT_PARAMS = {"limit", "sort"}
+# Parameters with a default (format=json): Swagger UI may send them; they do not narrow the list.
+DEFAULT_PARAMS = {"limit", "sort", "format"}
 
 
 @pytest.mark.parametrize(

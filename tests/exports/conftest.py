@@ -45,8 +45,31 @@ SOURCES = {
 }
 
 
-def actor(slug: str, name: str, actor_type: str, country: str | None, role: str) -> dict:
-    return {"slug": slug, "name": name, "actor_type": actor_type, "country": country, "role": role}
+def actor(slug: str, name: str, actor_type: str, country: str | None, *roles: str) -> dict:
+    return {
+        "slug": slug,
+        "url": f"{BASE_URL}/api/v1/actors/{slug}",
+        "name": name,
+        "actor_type": actor_type,
+        "country": country,
+        "roles": list(roles),
+    }
+
+
+def tag(slug: str) -> dict:
+    name = slug.replace("-", " ").capitalize()
+    return {"slug": slug, "name": name, "url": f"{BASE_URL}/api/v1/tags/{slug}"}
+
+
+def source_ref(slug: str) -> dict:
+    known = SOURCES.get(slug, {})
+    return {
+        "slug": slug,
+        "url": f"{BASE_URL}/api/v1/sources/{slug}",
+        "publisher": known.get("publisher"),
+        "headline": known.get("headline"),
+        "published": known.get("published"),
+    }
 
 
 def place(name, country, latitude, longitude, gazetteer_id, geo_precision="city") -> dict:
@@ -67,9 +90,12 @@ UNITED_STATES = place("United States", "US", 38.89511, -77.03637, 6252001, "coun
 
 
 def event(slug: str, date: str, precision: str, start: dt.date, end: dt.date, **fields) -> dict:
+    """An event as `event_summaries` shapes it; tags and sources may be given as slugs."""
+    fields["tags"] = [tag(t) for t in fields.get("tags", [])]
+    fields["sources"] = [source_ref(s) for s in fields.get("sources", [])]
     return {
         "slug": slug,
-        "url": f"/api/v1/events/{slug}",
+        "url": f"{BASE_URL}/api/v1/events/{slug}",
         "title": f"Title of {slug}",
         "summary": f"Summary of {slug}.",
         "date": date,
@@ -80,9 +106,7 @@ def event(slug: str, date: str, precision: str, start: dt.date, end: dt.date, **
         "event_type": "statement",
         "place": None,
         "country": None,
-        "tags": [],
         "actors": [],
-        "sources": [],
         **fields,
     }
 
@@ -102,11 +126,10 @@ def sample_events() -> list[dict]:
             date_note='Dated "on Thursday"; 5 March 2020 was a Thursday.',
             tags=["privacy", "surveillance"],
             actors=[
-                actor("liu-hua", "Liu Hua", "person", "CN", "speaker"),
+                actor("liu-hua", "Liu Hua", "person", "CN", "speaker", "participant"),
                 actor(
                     "hrc", "Human Rights Council", "international_organisation", None, "organiser"
                 ),
-                actor("liu-hua", "Liu Hua", "person", "CN", "participant"),
             ],
             sources=["wire-2020-03-dialogue"],
         ),

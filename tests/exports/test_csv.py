@@ -53,7 +53,8 @@ def test_multi_valued_and_missing_values(events, context):
     dialogue = rows["un-privacy-dialogue"]
     assert dialogue["tags"] == "privacy; surveillance"
     assert dialogue["actors"] == (
-        "Liu Hua (speaker); Human Rights Council (organiser); Liu Hua (participant)"
+        # One entry per actor, with its roles: Liu Hua is listed once.
+        "Liu Hua (speaker, participant); Human Rights Council (organiser)"
     )
     assert dialogue["url"] == "http://127.0.0.1:8000/api/v1/events/un-privacy-dialogue"
     assert rows["clean-network-programme"]["sources"] == (

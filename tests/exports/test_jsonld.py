@@ -84,8 +84,9 @@ def test_event_fields(events, context):
         "address": {"@type": "PostalAddress", "addressCountry": "CH"},
     }
     assert dialogue["about"] == [
-        {"@type": "DefinedTerm", "termCode": "privacy", "name": "privacy"},
-        {"@type": "DefinedTerm", "termCode": "surveillance", "name": "surveillance"},
+        # The tag's name, not its slug again.
+        {"@type": "DefinedTerm", "termCode": "privacy", "name": "Privacy"},
+        {"@type": "DefinedTerm", "termCode": "surveillance", "name": "Surveillance"},
     ]
     assert dialogue["performer"] == [{"@type": "Person", "name": "Liu Hua"}]
     assert dialogue["attendee"] == [{"@type": "Person", "name": "Liu Hua"}]

@@ -63,7 +63,7 @@ def test_render_does_not_change_its_input(name, events, context):
     "name", [n for n in EXPORT_FORMATS if n not in ("csv", "geojson", "vistimeline")]
 )
 def test_unknown_source_slug_is_an_error_not_a_silent_omission(name, events, context):
-    events[0]["sources"] = ["no-such-source"]
+    events[0]["sources"] = [{"slug": "no-such-source"}]
     with pytest.raises(KeyError):
         EXPORT_FORMATS[name].render(events, context)
 

@@ -36,9 +36,10 @@ def test_compiled_fts5_quotes_everything():
 
 
 def test_fts5_operators_typed_by_users_are_just_words():
-    # NEAR, AND, NOT and column filters are FTS5 syntax; here they are plain words.
+    # NEAR, NOT and column filters are FTS5 syntax; here they are plain words (AND is
+    # our own operator, in any case: "a AND b" is "a b").
     expression = compile_fts5(parse_search("NEAR title:x AND NOT"))
-    assert expression == '("near") AND ("title x") AND ("and") AND ("not")'
+    assert expression == '("near") AND ("title x") AND ("not")'
 
 
 @pytest.mark.parametrize(
@@ -48,6 +49,9 @@ def test_fts5_operators_typed_by_users_are_just_words():
         ('a "b" "c', "Unbalanced double quote"),
         ("OR privacy", "Stray OR"),
         ("privacy OR", "Stray OR"),
+        ("privacy or", "Stray OR"),
+        ("privacy AND", "Stray AND"),
+        ("and privacy", "Stray AND"),
         ("a OR OR b", "Stray OR"),
         ("a OR -b", "OR cannot join an excluded"),
         ("*", "Stray '*'"),
@@ -61,3 +65,21 @@ def test_fts5_operators_typed_by_users_are_just_words():
 def test_syntax_errors_say_why(text, reason):
     with pytest.raises(SearchSyntaxError, match=reason):
         parse_search(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "groups"),
+    [
+        ("privacy or surveillance", [[("privacy",), ("surveillance",)]]),
+        ("privacy Or surveillance", [[("privacy",), ("surveillance",)]]),
+        ("privacy and surveillance", [[("privacy",)], [("surveillance",)]]),
+        ("Biden's order", [[("biden",)], [("order",)]]),
+        ("China\u2019s", [[("china",)]]),
+        ("Americans'", [[("americans",)]]),
+        ("don't", [[("don", "t")]]),
+        ('"law and order"', [[("law", "and", "order")]]),
+    ],
+)
+def test_operators_in_any_case_and_possessives(text, groups):
+    query = parse_search(text)
+    assert [[term.words for term in group] for group in query.groups] == groups

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FIXTURE_SEEDS
+from tests.conftest import FIXTURE_ARTICLES, FIXTURE_SEEDS
 from timeline_api.models import ALL_MODELS, Citation, Event, EventRelation, Place, Quote
 from timeline_api.seeds import SeedError, check_seeds, load_seeds
 from timeline_api.seeds import dataset as dataset_module
@@ -347,3 +347,59 @@ def test_load_leaves_the_garbage_collector_as_it_found_it(empty_db, seeds_copy):
     with pytest.raises(SeedError):
         load_seeds(seeds_copy)
     assert gc.isenabled()
+
+
+def test_a_schema_error_hides_none_of_the_files_other_problems(seeds_copy):
+    """One run reports everything: the schema error, and the bad date, unknown actor and
+    tag, dangling relation and non-verbatim quote of the same file."""
+
+    def break_everything(data):
+        data["colour"] = "blue"  # a schema error: unknown field
+        data["date"] = "2021-02-30"
+        data["actors"][0]["actor"] = "nobody"
+        data["tags"] = ["nope"]
+        data["relations"] = [{"type": "responds_to", "target": "no-such-event"}]
+        data["citations"][0]["quotes"][0] = "Words the article never printed."
+
+    edit_yaml(seeds_copy / "events" / "alpha-plan.yaml", break_everything)
+    reasons = [str(p) for p in check_seeds(seeds_copy, FIXTURE_ARTICLES)]
+    for expected in (
+        "colour: Unknown field",
+        "date: ",
+        "unknown actor 'nobody'",
+        "unknown tag 'nope'",
+        "unknown event 'no-such-event'",
+        "quote is not verbatim",
+    ):
+        assert any(expected in reason for reason in reasons), (expected, reasons)
+
+
+def test_a_missing_articles_folder_is_one_problem(seeds_copy, tmp_path):
+    problems = check_seeds(seeds_copy, tmp_path / "no-such-folder")
+    assert [p.reason for p in problems] == ["articles folder does not exist"]
+
+
+def test_a_source_s_fingerprint_must_be_its_article_s(seeds_copy):
+    """check-seeds with the articles: the SHA-256 a reader can compare is the file's."""
+
+    def tamper(data):
+        data["sources"][0]["article_sha256"] = "0" * 64
+
+    edit_yaml(seeds_copy / "sources.yaml", tamper)
+    (problem,) = check_seeds(seeds_copy, FIXTURE_ARTICLES)
+    assert problem.field == "sources.0.article_sha256"
+    assert "does not match gazette-one.txt" in problem.reason
+
+    def forget(data):
+        del data["sources"][0]["article_sha256"]
+        del data["sources"][0]["article_checked"]
+
+    edit_yaml(seeds_copy / "sources.yaml", forget)
+    (problem,) = check_seeds(seeds_copy, FIXTURE_ARTICLES)
+    assert problem.reason.startswith("missing: the article's SHA-256 is b56945383b3f")
+
+
+def test_a_fingerprint_needs_its_check_date(seeds_copy):
+    edit_yaml(seeds_copy / "sources.yaml", lambda d: d["sources"][0].pop("article_checked"))
+    (problem,) = check_seeds(seeds_copy)
+    assert "go together" in problem.reason

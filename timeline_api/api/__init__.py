@@ -16,6 +16,7 @@ A removed record answers 410 Gone, a renamed one's old URL 308. Data answers car
 """
 
 import http
+from typing import ClassVar
 
 import marshmallow as ma
 from apispec import BasePlugin
@@ -26,6 +27,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 
 from timeline_api.api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
+from timeline_api.api.negotiation import require_json_acceptable
 
 API_PREFIX = "/api/v1"
 EXAMPLE_ETAG = '"5f2b1c0e9a7d4e3b8c6a1f0d2e4b6a8c9d0e1f2a"'
@@ -53,6 +55,19 @@ class ConditionalGetPlugin(BasePlugin):
             headers.setdefault("Cache-Control", "CacheControl")
 
 
+class OperationIdPlugin(BasePlugin):
+    """Names every operation after its view function (`list_events`, `get_event`), so
+    generated clients read naturally; a view added later gets its name with no extra step."""
+
+    def operation_helper(self, path=None, operations=None, rule=None, **kwargs):
+        if rule is None:
+            return
+        view_name = rule.endpoint.rsplit(".", 1)[-1]
+        several = len(operations or {}) > 1
+        for method, operation in (operations or {}).items():
+            operation.setdefault("operationId", f"{method}_{view_name}" if several else view_name)
+
+
 def parameter_examples(self, field, **kwargs) -> dict:
     """Named `examples` on a parameter, from the field's `parameter_examples` metadata."""
     examples = field.metadata.get("parameter_examples")
@@ -65,7 +80,10 @@ class Api(SmorestApi):
     ERROR_SCHEMA = ProblemSchema
 
     def __init__(self, app=None, **kwargs):
-        kwargs.setdefault("spec_kwargs", {})["extra_plugins"] = [ConditionalGetPlugin()]
+        kwargs.setdefault("spec_kwargs", {})["extra_plugins"] = [
+            ConditionalGetPlugin(),
+            OperationIdPlugin(),
+        ]
         super().__init__(app, **kwargs)
 
     def _register_error_handlers(self):
@@ -120,31 +138,53 @@ class Api(SmorestApi):
         )
 
 
-# `ma.` rather than `from marshmallow import fields`: this package has a `fields` module,
-# which replaces such a name here once it is imported.
-def _empty_means_absent(field: ma.fields.Field | None) -> bool:
-    """Free-text and pattern parameters may be sent empty; numbers and enums may not."""
-    if isinstance(field, ma.fields.List):
-        field = field.inner
-    return isinstance(field, ma.fields.String) and not any(
-        isinstance(validator, ma.validate.OneOf) for validator in field.validators
-    )
-
-
 class QueryParser(FlaskParser):
-    """Reads an empty text parameter (`?from=`, as HTML forms send) as an absent one."""
+    """The one place query strings are read, with the same rules for every endpoint.
+
+    - An empty parameter (`?year=`, as HTML forms send) counts as absent.
+    - A parameter that takes one value, given twice (`limit=5&limit=6`), is a 422: taking
+      either silently would answer a question the client did not ask.
+    - An unknown parameter is a 422 (a view without parameters uses `NoQueryArgsSchema`).
+    """
+
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": ma.RAISE,
+    }
 
     def load_querystring(self, req, schema):
         by_name = {f.data_key or name: f for name, f in schema.fields.items()}
         present = MultiDict(
             (key, value)
             for key, value in req.args.items(multi=True)
-            if value != "" or not _empty_means_absent(by_name.get(key))
+            if value != "" or key not in by_name
         )
+        repeated = {
+            key: ["Given more than once; this parameter takes a single value."]
+            for key in present
+            if key in by_name
+            and not isinstance(by_name[key], ma.fields.List)
+            and len(present.getlist(key)) > 1
+        }
+        if repeated:
+            raise ma.ValidationError(repeated)
         return self._makeproxy(present, schema)
 
 
+class NoQueryArgsSchema(ma.Schema):
+    """The query parameters of a view that takes none: any parameter is a 422."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
 class Blueprint(SmorestBlueprint):
-    """flask-smorest's Blueprint with our query-string parsing; every resource uses it."""
+    """flask-smorest's Blueprint with the API's shared rules; every resource uses it:
+    query strings read by QueryParser, and a 406 for a client that accepts no JSON from
+    a JSON-only view (timeline_api/api/negotiation.py)."""
 
     ARGUMENTS_PARSER = QueryParser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.before_request(require_json_acceptable)

@@ -1,9 +1,12 @@
 """The shape shared by sources, actors and tags: a slug-ordered list and a detail by slug,
 each entry listing the events linked to it."""
 
+import operator
+import re
 from collections.abc import Callable
+from functools import reduce
 
-from peewee import Field, ModelSelect
+from peewee import Field, ModelSelect, fn
 
 from timeline_api.api.events.representation import event_summaries, events_linked_by
 from timeline_api.api.history import answer_missing
@@ -13,6 +16,27 @@ from timeline_api.api.pagination import SortKey, link_header, page_body, paginat
 def slug_sort(model) -> SortKey:
     """Catalogues page by slug, which is unique and indexed."""
     return SortKey("slug", (model.slug,), (str,))
+
+
+def name_matches(query: ModelSelect, q: str | None, searched: list[Field]) -> ModelSelect:
+    """Entries where every word of `q` begins a word of one of the `searched` fields.
+
+    Prefix matching, so a filter box can search as the user types; case-insensitive on
+    both engines (LOWER on both sides). Letters and digits only reach the LIKE pattern.
+    """
+    for word in re.findall(r"[^\W_]+", (q or "").lower()):
+        query = query.where(
+            reduce(
+                operator.or_,
+                [
+                    (fn.LOWER(field) ** f"{word}%")
+                    | (fn.LOWER(field) ** f"% {word}%")
+                    | (fn.LOWER(field) ** f"%-{word}%")
+                    for field in searched
+                ],
+            )
+        )
+    return query
 
 
 def catalogue_page(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from flask import Response, request
 from marshmallow import Schema, fields
-from peewee import DatabaseError, InterfaceError, OperationalError
+from peewee import DatabaseError, InterfaceError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.routing import RequestRedirect
 
@@ -182,8 +182,24 @@ def handle_http_exception(error: HTTPException) -> Response:
     )
 
 
+NOT_SEEDED_DETAIL = "The database holds no data yet: run `timeline-api seed` to load it."
+
+
+def is_missing_schema(error: Exception) -> bool:
+    """A database with no tables yet (never migrated or seeded): SQLite says "no such
+    table", PostgreSQL 'relation ... does not exist' (an UndefinedTable)."""
+    text = str(error)
+    return (isinstance(error, OperationalError) and "no such table" in text) or (
+        isinstance(error, ProgrammingError) and "relation" in text and "does not exist" in text
+    )
+
+
 def handle_database_error(error: Exception) -> Response:
-    """A database that cannot be reached, is locked, or is not a database at all: 503."""
+    """A database that cannot be reached, is locked, or is not a database at all: 503.
+    One that is there but empty says what the operator must do."""
+    if is_missing_schema(error):
+        logger.warning("database not seeded: %s", error)
+        return problem_response(503, NOT_SEEDED_DETAIL, headers={"Retry-After": "5"})
     if type(error) not in UNAVAILABLE_ERRORS:
         return handle_unexpected_error(error)  # a subclass such as ProgrammingError is our bug
     logger.warning("database unavailable: %s", error)

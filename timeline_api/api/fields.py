@@ -70,6 +70,21 @@ class UpperCaseCountry(fields.String):
         return code
 
 
+def name_search_field(searched: str, example: str, summary: str) -> fields.String:
+    """`q` on a catalogue list: words that must each begin a word of `searched`."""
+    return fields.String(
+        validate=[
+            validate.Length(max=200),
+            validate.Regexp(NO_NUL_PATTERN, error="Must not contain NUL characters."),
+        ],
+        metadata={
+            "description": f"Only entries whose {searched} contain words beginning with each "
+            "of these words, in any case: `wan` finds Wang Yi, as a filter box types it.",
+            **filter_examples(example, summary),
+        },
+    )
+
+
 def slug_path_parameter(what: str, example: str) -> dict:
     """OpenAPI documentation of the `{slug}` path segment of a detail route."""
     return {

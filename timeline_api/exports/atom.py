@@ -48,7 +48,7 @@ def _add_entry(feed: FeedGenerator, event: dict, context: ExportContext) -> None
     # means rel="alternate" (RFC 4287, 4.2.7.2), which is what this is.
     entry.link(href=context.absolute_url(event["url"]), rel="alternate")
     for tag in event["tags"]:
-        entry.category(term=tag)
+        entry.category(term=tag["slug"], label=tag["name"])
     # Publishers of the cited articles, each once; without sources the feed author applies.
     publishers = dict.fromkeys(source["publisher"] for source in context.sources_of(event))
     for publisher in publishers:

@@ -25,9 +25,11 @@ class ExportContext:
             return self.updated.replace(tzinfo=dt.UTC)
         return self.updated.astimezone(dt.UTC)
 
-    def absolute_url(self, path: str) -> str:
-        """`path` (e.g. "/api/v1/events/x") on the API host."""
-        return self.base_url + path
+    def absolute_url(self, url: str) -> str:
+        """`url` as is when absolute (the API's `url` fields are), else on the API host."""
+        if url.startswith(("http://", "https://")):
+            return url
+        return self.base_url + url
 
     def sources_of(self, event: dict) -> list[dict]:
         """The event's sources, in citation order.
@@ -35,4 +37,4 @@ class ExportContext:
         A slug missing from `sources` is the route's bug, so it raises KeyError rather than
         silently dropping a citation from the export.
         """
-        return [self.sources[slug] for slug in event["sources"]]
+        return [self.sources[source["slug"]] for source in event["sources"]]

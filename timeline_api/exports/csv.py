@@ -1,7 +1,7 @@
 """CSV (RFC 4180): a header row, then one row per event in the given order.
 
 CRLF line ends, minimal quoting, UTF-8 without a byte-order mark. Multi-valued columns are
-joined with "; " and actors read "Name (role)". Partial dates: `date` keeps the text as
+joined with "; " and actors read "Name (role, role)". Partial dates: `date` keeps the text as
 curated ("2020-08"), `date_precision` names its precision, and `date_start`/`date_end` give
 the first and last day it may mean, so spreadsheets can sort and filter without guessing.
 `place` is the place's name (a country's, for an event known only by its country), with
@@ -47,9 +47,9 @@ def row(event: dict, context: ExportContext) -> list[str]:
         "geo_precision": place.get("geo_precision"),
         "date_start": event["date_start"].isoformat(),
         "date_end": event["date_end"].isoformat(),
-        "tags": SEPARATOR.join(event["tags"]),
-        "actors": SEPARATOR.join(f"{a['name']} ({a['role']})" for a in event["actors"]),
-        "sources": SEPARATOR.join(event["sources"]),
+        "tags": SEPARATOR.join(tag["slug"] for tag in event["tags"]),
+        "actors": SEPARATOR.join(f"{a['name']} ({', '.join(a['roles'])})" for a in event["actors"]),
+        "sources": SEPARATOR.join(source["slug"] for source in event["sources"]),
         "url": context.absolute_url(event["url"]),
     }
     return ["" if values[column] is None else str(values[column]) for column in COLUMNS]

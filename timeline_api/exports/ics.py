@@ -52,7 +52,7 @@ def vevent(event: dict, context: ExportContext) -> Event:
         component.add("location", place["name"])
         component.add("geo", (place["latitude"], place["longitude"]))
     if event["tags"]:
-        component.add("categories", event["tags"])
+        component.add("categories", [tag["slug"] for tag in event["tags"]])
     component.add("transp", "TRANSPARENT")
     if event.get("revision"):
         component.add("sequence", event["revision"] - 1)

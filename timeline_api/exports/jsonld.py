@@ -64,10 +64,11 @@ def _actor_properties(event: dict, is_law: bool) -> dict[str, list[dict]]:
     """Actors grouped by schema.org property; an actor is listed once per property."""
     grouped: dict[str, dict[str, dict]] = {}
     for actor in event["actors"]:
-        prop = EVENT_ROLES.get(actor["role"], "about")
-        if is_law:
-            prop = LEGISLATION_ROLES.get(prop, "mentions")
-        grouped.setdefault(prop, {}).setdefault(actor["slug"], _actor_node(actor))
+        for role in actor["roles"]:
+            prop = EVENT_ROLES.get(role, "about")
+            if is_law:
+                prop = LEGISLATION_ROLES.get(prop, "mentions")
+            grouped.setdefault(prop, {}).setdefault(actor["slug"], _actor_node(actor))
     return {prop: list(actors.values()) for prop, actors in grouped.items()}
 
 
@@ -86,7 +87,10 @@ def event_node(event: dict, context: ExportContext) -> dict:
     place = _place_node(event)
     if place:
         node["locationCreated" if is_law else "location"] = place
-    tags = [{"@type": "DefinedTerm", "termCode": tag, "name": tag} for tag in event["tags"]]
+    tags = [
+        {"@type": "DefinedTerm", "termCode": tag["slug"], "name": tag["name"]}
+        for tag in event["tags"]
+    ]
     actors = _actor_properties(event, is_law)
     actors["about"] = tags + actors.get("about", [])
     node.update({prop: values for prop, values in actors.items() if values})

@@ -2,14 +2,14 @@
 
 from peewee import Database
 
-from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote, Source
+from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote
 
 TABLE = "event_search"
 
 
 def table_names() -> dict:
     """Each indexed model's SQL table name, for the engines' own re-index statements."""
-    models = (Event, Quote, Citation, EventPoint, EventActor, Actor, Source)
+    models = (Event, Quote, Citation, EventPoint, EventActor, Actor)
     return {model: model._meta.table_name for model in models}
 
 

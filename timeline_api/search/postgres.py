@@ -1,7 +1,9 @@
 """Full-text search on PostgreSQL: a tsvector per event, ranked with ts_rank_cd.
 
-The 'simple' configuration (no stemming) and unaccent match what FTS5's unicode61
-tokenizer does on SQLite, so the same `q` finds the same events on both engines.
+Our own text search configuration, `timeline_english`: the English Snowball stemmer
+without a stop-word list, after unaccent. That matches what FTS5's porter + unicode61
+tokenizer does on SQLite (stems, folds accents, keeps every word), so the same `q` finds
+the same events on both engines.
 """
 
 import logging
@@ -15,7 +17,6 @@ from timeline_api.models import (
     EventActor,
     EventPoint,
     Quote,
-    Source,
     database,
 )
 from timeline_api.search.index import TABLE, EventSearchIndex, table_names
@@ -23,14 +24,16 @@ from timeline_api.search.query import SearchQuery, Term
 from timeline_api.search.sqlite import MARK_END, MARK_START, SNIPPET_TOKENS
 
 logger = logging.getLogger(__name__)
-# Weight classes A-D: title, then actors, then summary, then quotes and sources.
+CONFIG = "timeline_english"
+# Weight classes A-D: title, then actors and place, then summary, then quotes. Only the
+# event's own words: see COLUMNS in search/sqlite.py for why headlines are left out.
 DOCUMENT = (
-    "setweight(to_tsvector('simple', unaccent(title)), 'A') || "
-    "setweight(to_tsvector('simple', unaccent(actors)), 'B') || "
-    "setweight(to_tsvector('simple', unaccent(summary)), 'C') || "
-    "setweight(to_tsvector('simple', unaccent(quotes || ' ' || sources)), 'D')"
+    f"setweight(to_tsvector('{CONFIG}', unaccent(title)), 'A') || "
+    f"setweight(to_tsvector('{CONFIG}', unaccent(actors || ' ' || place)), 'B') || "
+    f"setweight(to_tsvector('{CONFIG}', unaccent(summary)), 'C') || "
+    f"setweight(to_tsvector('{CONFIG}', unaccent(quotes)), 'D')"
 )
-TSQUERY = "to_tsquery('simple', unaccent(%s))"
+TSQUERY = f"to_tsquery('{CONFIG}', unaccent(%s))"
 HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_TOKENS}, MinWords=8, "
     "ShortWord=2, MaxFragments=1, FragmentDelimiter=…"
@@ -70,11 +73,26 @@ class PostgresEventSearch(EventSearchIndex):
                 "CREATE OR REPLACE FUNCTION unaccent(text) RETURNS text "
                 "LANGUAGE sql IMMUTABLE AS 'SELECT $1'"
             )
+        with db.atomic():
+            # Both names are created together or not at all (there is no IF NOT EXISTS).
+            if not db.execute_sql(
+                "SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [CONFIG]
+            ).fetchone():
+                db.execute_sql(
+                    f"CREATE TEXT SEARCH DICTIONARY {CONFIG}_stem "
+                    "(TEMPLATE = snowball, Language = english)"
+                )
+                db.execute_sql(f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = simple)")
+                db.execute_sql(
+                    f"ALTER TEXT SEARCH CONFIGURATION {CONFIG} ALTER MAPPING FOR "
+                    f"asciiword, word, hword, hword_part, hword_asciipart, asciihword "
+                    f"WITH {CONFIG}_stem"
+                )
         db.execute_sql(
             f"CREATE TABLE IF NOT EXISTS {TABLE} ("
             f"event_id integer PRIMARY KEY REFERENCES {Event._meta.table_name}(id) "
             "ON DELETE CASCADE, title text NOT NULL, summary text NOT NULL, "
-            "quotes text NOT NULL, actors text NOT NULL, sources text NOT NULL, "
+            "quotes text NOT NULL, actors text NOT NULL, place text NOT NULL, "
             "document tsvector NOT NULL)"
         )
         db.execute_sql(
@@ -86,8 +104,8 @@ class PostgresEventSearch(EventSearchIndex):
         t = table_names()
         db.execute_sql(f"DELETE FROM {TABLE}")
         db.execute_sql(
-            f"INSERT INTO {TABLE} (event_id, title, summary, quotes, actors, sources, document) "
-            f"SELECT id, title, summary, quotes, actors, sources, {DOCUMENT} FROM ("
+            f"INSERT INTO {TABLE} (event_id, title, summary, quotes, actors, place, document) "
+            f"SELECT id, title, summary, quotes, actors, place, {DOCUMENT} FROM ("
             f"SELECT e.id, e.title, e.summary, "
             f"coalesce((SELECT string_agg(q.text, ' ') FROM {t[Quote]} q "
             f"  JOIN {t[Citation]} c ON q.citation_id = c.id WHERE c.event_id = e.id), '') "
@@ -96,9 +114,7 @@ class PostgresEventSearch(EventSearchIndex):
             f"coalesce((SELECT string_agg(a.name, ', ') FROM {t[Actor]} a WHERE a.id IN "
             f"  (SELECT ea.actor_id FROM {t[EventActor]} ea WHERE ea.event_id = e.id)), '') "
             f"  AS actors, "
-            f"coalesce((SELECT string_agg(s.publisher || ': ' || s.headline, ' ') "
-            f"  FROM {t[Source]} s JOIN {t[Citation]} c ON c.source_id = s.id "
-            f"  WHERE c.event_id = e.id), '') AS sources "
+            f"coalesce(e.place, '') AS place "
             f"FROM {t[Event]} e) AS texts"
         )
 
@@ -123,7 +139,8 @@ class PostgresEventSearch(EventSearchIndex):
         if not event_ids:
             return {}
         cursor = database.execute_sql(
-            f"SELECT event_id, ts_headline('simple', title || ' ' || summary || ' ' || quotes, "
+            f"SELECT event_id, ts_headline('{CONFIG}', "
+            "title || ' ' || summary || ' ' || quotes || ' ' || place, "
             f"{TSQUERY}, %s) FROM {TABLE} WHERE event_id = ANY(%s)",
             [compile_tsquery(query), HEADLINE_OPTIONS, list(event_ids)],
         )

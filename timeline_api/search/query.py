@@ -3,6 +3,10 @@
 Our own small grammar (words, "phrases", OR, -exclusions, prefix*) rather than passing
 text to the engine: FTS5 and PostgreSQL each have their own, different syntax and
 failure modes, and users should get the same results and the same 400 on both.
+
+Readers type as they write: `OR` and `AND` are operators in any case (`and` between two
+words is what every search means anyway, so it is dropped rather than searched), and a
+possessive is its word (`Biden's` searches `Biden`). Inside "quotes" every word counts.
 """
 
 import re
@@ -33,10 +37,14 @@ class SearchQuery:
 
 _TOKEN = re.compile(r'\s*(?:(-?)"([^"]*)"|(-?)([^\s"]+)|("))')
 _WORD = re.compile(r"\w+", re.UNICODE)
+# "Biden's", "China\u2019s", "Americans'": the word itself, as the engines index "Biden"
+# in them. (\u2019 is the typographic apostrophe.)
+_POSSESSIVE = re.compile("(?<=\\w)['\u2019](?:s\\b|(?!\\w))", re.IGNORECASE)
+OPERATORS = {"OR": "or", "AND": "and"}
 
 
 def _term(text: str, prefix: bool, original: str) -> Term:
-    words = tuple(word.lower() for word in _WORD.findall(text))
+    words = tuple(word.lower() for word in _WORD.findall(_POSSESSIVE.sub("", text)))
     if not words:
         raise SearchSyntaxError(f"{original!r} contains no letters or digits to search for.")
     return Term(words, prefix)
@@ -53,8 +61,8 @@ def parse_search(text: str) -> SearchQuery:
             if not phrase.strip():
                 raise SearchSyntaxError('Empty phrase "": put words between the quotes.')
             tokens.append(("term", _term(phrase, False, f'"{phrase}"'), bool(minus_phrase)))
-        elif word == "OR" and not minus_word:
-            tokens.append(("or", None, False))
+        elif word is not None and word.upper() in OPERATORS and not minus_word:
+            tokens.append((OPERATORS[word.upper()], None, False))
         elif word is not None:
             prefix = word.endswith("*")
             stem = word.rstrip("*")
@@ -70,11 +78,14 @@ def parse_search(text: str) -> SearchQuery:
     query = SearchQuery()
     expect_term = True
     pending_or = False
+    pending_and = False
     for kind, term, excluded in tokens:
-        if kind == "or":
+        if kind in ("or", "and"):
             if expect_term or not query.groups:
-                raise SearchSyntaxError("Stray OR: it must stand between two search terms.")
-            pending_or, expect_term = True, True
+                raise SearchSyntaxError(
+                    f"Stray {kind.upper()}: it must stand between two search terms."
+                )
+            pending_or, pending_and, expect_term = kind == "or", kind == "and", True
             continue
         if excluded:
             if pending_or:
@@ -84,9 +95,10 @@ def parse_search(text: str) -> SearchQuery:
             query.groups[-1].append(term)
         else:
             query.groups.append([term])
-        pending_or, expect_term = False, False
-    if pending_or:
-        raise SearchSyntaxError("Stray OR: it must stand between two search terms.")
+        pending_or, pending_and, expect_term = False, False, False
+    if pending_or or pending_and:
+        operator = "OR" if pending_or else "AND"
+        raise SearchSyntaxError(f"Stray {operator}: it must stand between two search terms.")
     if not query.groups:
         raise SearchSyntaxError("Nothing to search for: give at least one word that must match.")
     if sum(map(len, query.groups)) + len(query.excluded) > MAX_TERMS:

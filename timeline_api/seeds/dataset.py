@@ -49,18 +49,25 @@ class Dataset:
     files: dict[str, SeedFile] = field(default_factory=dict)
     # Slugs of entries that failed validation: references to them are not reported again.
     invalid_slugs: set[str] = field(default_factory=set)
+    # What validated of event files that did not: never loaded, but still checked across
+    # files (dates, references, quotes), so one run reports every problem of a file.
+    partial_events: list[dict] = field(default_factory=list)
 
 
-def _validate(seed_file: SeedFile, schema: Schema, problems: list[SeedProblem]) -> dict | None:
+def _validate(
+    seed_file: SeedFile, schema: Schema, problems: list[SeedProblem]
+) -> tuple[dict | None, dict | None]:
+    """(the record, None) when valid, else (None, the fields that did validate)."""
     if not isinstance(seed_file.data, dict):
         problems.append(seed_file.problem((), "must be a YAML mapping (key: value pairs)"))
-        return None
+        return None, None
     try:
-        return schema.load(seed_file.data)
+        return schema.load(seed_file.data), None
     except ValidationError as error:
         for path, message in flatten_errors(error.messages):
             problems.append(seed_file.problem(path, message))
-        return None
+        partial = error.valid_data if isinstance(error.valid_data, dict) else None
+        return None, partial
 
 
 def _read(path: Path, problems: list[SeedProblem]) -> SeedFile | None:
@@ -106,25 +113,29 @@ def _read_catalog(
     return records
 
 
-def _read_event_files(paths: list[Path]) -> list[tuple[Path, dict | None, list[SeedProblem]]]:
-    """Parse and validate event files: (path, the event or None, its problems) for each."""
+EventRead = tuple[Path, dict | None, list[SeedProblem], dict | None]
+
+
+def _read_event_files(paths: list[Path]) -> list[EventRead]:
+    """Parse and validate event files: (path, the event or None, its problems, the fields
+    that validated when the event did not) for each."""
     schema = EventSeedSchema()
     results = []
     for path in paths:
         problems: list[SeedProblem] = []
         seed_file = _read(path, problems)
-        event = _validate(seed_file, schema, problems) if seed_file is not None else None
+        event, partial = (
+            _validate(seed_file, schema, problems) if seed_file is not None else (None, None)
+        )
         if event is not None and path.stem != event["slug"]:
             problems.append(
                 seed_file.problem(("slug",), f"must match the file name ({path.stem!r})")
             )
-        results.append((path, event, problems))
+        results.append((path, event, problems, partial))
     return results
 
 
-def _read_event_files_in_parallel(
-    paths: list[Path], workers: int | None
-) -> list[tuple[Path, dict | None, list[SeedProblem]]]:
+def _read_event_files_in_parallel(paths: list[Path], workers: int | None) -> list[EventRead]:
     """Event files are independent, so with many of them each core parses and validates
     its share (YAML construction and marshmallow are pure Python, one core each); results
     come back in file order, so problems are reported as a serial read would."""
@@ -163,13 +174,15 @@ def read_dataset(seeds_dir: Path, workers: int | None = None) -> tuple[Dataset, 
     event_paths = sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []
     if not events_dir.is_dir():
         problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
-    for path, event, file_problems in _read_event_files_in_parallel(event_paths, workers):
+    for path, event, file_problems, partial in _read_event_files_in_parallel(event_paths, workers):
         problems.extend(file_problems)
         name = f"{EVENTS_DIR}/{path.name}"
         # Kept to locate cross-file problems; its content is re-read only if one is found.
         dataset.files[name] = SeedFile(path, None)
         if event is None:
             dataset.invalid_slugs.add(path.stem)
+            if partial:
+                dataset.partial_events.append({**partial, "_file": name, "_path": ()})
             continue
         event["_file"], event["_path"] = name, ()
         dataset.events.append(event)
@@ -270,10 +283,11 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
     actor_slugs = {actor["slug"] for actor in dataset.actors} | known
     tag_slugs = {tag["slug"] for tag in dataset.tags} | known
     event_slugs = {event["slug"] for event in dataset.events} | known
-    for event in dataset.events:
+    # A partly valid event: only the fields that validated are there (see partial_events).
+    for event in dataset.events + dataset.partial_events:
         problems.extend(_check_date(dataset, event, "date", "date_precision"))
         seen_roles = set()
-        for index, link in enumerate(event["actors"]):
+        for index, link in enumerate(event.get("actors", [])):
             if link["actor"] not in actor_slugs:
                 problems.append(
                     _problem(
@@ -288,17 +302,17 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
                     _problem(dataset, event, ("actors", index), "same actor and role listed twice")
                 )
             seen_roles.add((link["actor"], link["role"]))
-        for index, tag in enumerate(event["tags"]):
+        for index, tag in enumerate(event.get("tags", [])):
             if tag not in tag_slugs:
                 problems.append(
                     _problem(
                         dataset, event, ("tags", index), f"unknown tag {tag!r} (not in {TAGS_FILE})"
                     )
                 )
-        if len(set(event["tags"])) != len(event["tags"]):
+        if len(set(event.get("tags", []))) != len(event.get("tags", [])):
             problems.append(_problem(dataset, event, ("tags",), "a tag is listed twice"))
         cited = set()
-        for index, citation in enumerate(event["citations"]):
+        for index, citation in enumerate(event.get("citations", [])):
             if citation["source"] not in source_slugs:
                 problems.append(
                     _problem(
@@ -318,7 +332,7 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
                     )
                 )
             cited.add(citation["source"])
-        for index, point in enumerate(event["points"]):
+        for index, point in enumerate(event.get("points", [])):
             if point["source"] not in source_slugs:
                 problems.append(
                     _problem(
@@ -329,9 +343,9 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
                     )
                 )
         seen_relations = set()
-        for index, relation in enumerate(event["relations"]):
+        for index, relation in enumerate(event.get("relations", [])):
             key = (relation["type"], relation["target"])
-            if relation["target"] == event["slug"]:
+            if relation["target"] == event.get("slug"):
                 problems.append(
                     _problem(
                         dataset,

@@ -1,5 +1,7 @@
-"""Checking that every quote is copied verbatim from the article its source names."""
+"""Checking that every quote is copied verbatim from the article its source names, and
+that each source's fingerprint is that of the article file."""
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -58,10 +60,49 @@ def check_quotes(dataset: Dataset, articles_dir: Path) -> list[SeedProblem]:
                 seed_file.problem(path, f"quote is not verbatim in the article of {source_slug!r}")
             )
 
-    for event in dataset.events:
-        for c_index, citation in enumerate(event["citations"]):
+    if not articles_dir.is_dir():
+        # One line about the folder, not one per quote.
+        return [SeedProblem(str(articles_dir), None, "articles folder does not exist")]
+    problems.extend(check_fingerprints(dataset, articles_dir))
+    for event in dataset.events + dataset.partial_events:
+        for c_index, citation in enumerate(event.get("citations", [])):
             for q_index, quote in enumerate(citation["quotes"]):
                 check(event, citation["source"], quote, ("citations", c_index, "quotes", q_index))
-        for p_index, point in enumerate(event["points"]):
+        for p_index, point in enumerate(event.get("points", [])):
             check(event, point["source"], point["quote"], ("points", p_index, "quote"))
+    return problems
+
+
+def article_fingerprint(path: Path) -> str:
+    """SHA-256 of the article file's bytes, as `sha256sum` prints it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_fingerprints(dataset: Dataset, articles_dir: Path) -> list[SeedProblem]:
+    """Each source whose article is at hand must carry that article's SHA-256, so a reader
+    holding an article can tell whether it is the text the quotes were checked against."""
+    problems = []
+    for source in dataset.sources:
+        path = articles_dir / source["article_file"]
+        if not path.is_file():
+            continue  # a quote citing it is reported by check_quotes
+        actual = article_fingerprint(path)
+        where = dataset.files[source["_file"]]
+        field_path = (*source["_path"], "article_sha256")
+        if source.get("article_sha256") is None:
+            problems.append(
+                where.problem(
+                    field_path,
+                    f"missing: the article's SHA-256 is {actual} (set it, with article_checked, "
+                    "once its quotes are checked)",
+                )
+            )
+        elif source["article_sha256"] != actual:
+            problems.append(
+                where.problem(
+                    field_path,
+                    f"does not match {source['article_file']} (its SHA-256 is {actual}): the "
+                    "article changed; check the quotes again, then update it and article_checked",
+                )
+            )
     return problems

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from iso3166 import countries_by_alpha2
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from timeline_api.vocabulary import (
     ACTOR_ROLES,
@@ -96,6 +96,24 @@ class SourceSeedSchema(Schema):
     )
     article_file = NonBlankString(required=True)
     url = fields.Url(load_default=None, allow_none=True)
+    article_sha256 = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[0-9a-f]{64}$", error="Must be 64 lowercase hex digits."),
+    )
+    # The day the fingerprint and the quotes were checked against the article.
+    article_checked = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error="Must be a YYYY-MM-DD date."),
+    )
+
+    @validates_schema
+    def _fingerprint_with_its_date(self, data, **kwargs):
+        if bool(data.get("article_sha256")) != bool(data.get("article_checked")):
+            raise ValidationError(
+                "article_sha256 and article_checked go together.", field_name="article_checked"
+            )
 
 
 class ActorSeedSchema(Schema):

@@ -55,6 +55,8 @@ SOURCE_FIELDS = [
     "language",
     "article_file",
     "url",
+    "article_sha256",
+    "article_checked",
 ]
 ACTOR_FIELDS = ["name", "actor_type", "country", "description"]
 TAG_FIELDS = ["name", "description"]

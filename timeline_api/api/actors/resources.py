@@ -1,15 +1,14 @@
 """GET /actors and GET /actors/{slug}."""
 
 from flask import url_for
-from marshmallow import RAISE
 
-from timeline_api.api import Blueprint
+from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.actors.schemas import (
     ActorDetailSchema,
     ActorPageSchema,
     ActorQueryArgsSchema,
 )
-from timeline_api.api.catalogue import catalogue_detail, catalogue_page
+from timeline_api.api.catalogue import catalogue_detail, catalogue_page, name_matches
 from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.history import REDIRECT_DOC, HistorySchema, history_response
 from timeline_api.api.pagination import LINK_HEADER_DOC
@@ -26,7 +25,7 @@ actors_blueprint = Blueprint(
 def _actor_fields(actor: Actor, events: list) -> dict:
     return {
         "slug": actor.slug,
-        "url": url_for("actors.get_actor", slug=actor.slug),
+        "url": url_for("actors.get_actor", _external=True, slug=actor.slug),
         "name": actor.name,
         "actor_type": actor.actor_type,
         "country": actor.country,
@@ -36,15 +35,18 @@ def _actor_fields(actor: Actor, events: list) -> dict:
 
 
 @actors_blueprint.route("")
-@actors_blueprint.arguments(ActorQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@actors_blueprint.arguments(ActorQueryArgsSchema, location="query", as_kwargs=True)
 @actors_blueprint.response(200, ActorPageSchema, headers={"Link": LINK_HEADER_DOC})
 @actors_blueprint.alt_response(400, response="BAD_REQUEST")
-def list_actors(limit: int, type: list[str], country: list[str], cursor: str | None = None):
+def list_actors(
+    limit: int, type: list[str], country: list[str], cursor: str | None = None, q: str | None = None
+):
     """List actors, by slug
 
-    Filter by `type` and `country`; each actor lists the slugs of its events.
+    Filter by `type` and `country`, or find by name with `q`; each actor lists the slugs
+    of its events.
     """
-    query = Actor.select()
+    query = name_matches(Actor.select(), q, [Actor.name, Actor.slug])
     if type:
         query = query.where(Actor.actor_type.in_(type))
     if country:
@@ -53,6 +55,7 @@ def list_actors(limit: int, type: list[str], country: list[str], cursor: str | N
 
 
 @actors_blueprint.route("/<string:slug>", parameters=[slug_path_parameter("actor", "wang-yi")])
+@actors_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @actors_blueprint.response(200, ActorDetailSchema)
 @actors_blueprint.alt_response(404, response="NOT_FOUND")
 @actors_blueprint.alt_response(308, **REDIRECT_DOC)

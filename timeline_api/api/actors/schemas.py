@@ -3,7 +3,7 @@
 from marshmallow import RAISE, Schema, fields, validate
 
 from timeline_api.api.events.schemas import EventSummarySchema
-from timeline_api.api.fields import UpperCaseCountry, filter_examples
+from timeline_api.api.fields import UpperCaseCountry, filter_examples, name_search_field
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 from timeline_api.vocabulary import ACTOR_TYPES
 
@@ -12,6 +12,8 @@ class ActorQueryArgsSchema(ListArgsSchema):
     class Meta:
         unknown = RAISE
         description = "Query parameters of the actor list."
+
+    q = name_search_field("name or slug", "wang", "Wang Yi")
 
     type = fields.List(
         fields.String(validate=validate.OneOf(sorted(ACTOR_TYPES))),
@@ -39,7 +41,10 @@ class ActorSchema(Schema):
 
     slug = fields.String(metadata={"description": "Stable identifier.", "example": "wang-yi"})
     url = fields.String(
-        metadata={"description": "This actor's API URL.", "example": "/api/v1/actors/wang-yi"}
+        metadata={
+            "description": "This actor's API URL.",
+            "example": "http://127.0.0.1:8000/api/v1/actors/wang-yi",
+        }
     )
     name = fields.String(
         metadata={"description": "The name as the articles give it.", "example": "Wang Yi"}

@@ -3,10 +3,10 @@
 import datetime as dt
 
 from flask import Response, request
-from marshmallow import RAISE, Schema
 from peewee import fn
 
-from timeline_api.api import Blueprint
+from timeline_api.api import Blueprint, NoQueryArgsSchema
+from timeline_api.api.negotiation import negotiate, negotiates_itself
 from timeline_api.exports import EXPORT_FORMATS, datapackage, dataset_jsonld
 from timeline_api.models import DatasetState, Event, Place, Source, Tag
 
@@ -17,12 +17,6 @@ dataset_blueprint = Blueprint(
     description="The whole dataset: a Frictionless Data Package of CSV tables (one zip, or "
     "table by table) and a schema.org Dataset description for dataset search engines.",
 )
-
-
-class NoArgsSchema(Schema):
-    class Meta:
-        unknown = RAISE
-        description = "These endpoints take no query parameters."
 
 
 def _state() -> tuple[str, dt.datetime]:
@@ -46,6 +40,8 @@ def _descriptor() -> dict:
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
+    """`body` as a file; a client whose Accept excludes its media type gets a 406."""
+    negotiate([media_type.split(";")[0]])
     response = Response(body, content_type=media_type)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -55,11 +51,12 @@ TABLE_NAMES = ", ".join(table.name for table in datapackage.TABLES)
 
 
 @dataset_blueprint.route("/datapackage.json")
-@dataset_blueprint.arguments(NoArgsSchema, location="query", unknown=RAISE)
+@dataset_blueprint.arguments(NoQueryArgsSchema, location="query")
 @dataset_blueprint.response(200, description="The Data Package descriptor.")
 @dataset_blueprint.doc(
     responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}}
 )
+@negotiates_itself  # one media type each, checked in _download()
 def get_datapackage(_args):
     """Describe the whole dataset as a Frictionless Data Package
 
@@ -86,9 +83,10 @@ def get_datapackage(_args):
         }
     ],
 )
-@dataset_blueprint.arguments(NoArgsSchema, location="query", unknown=RAISE)
+@dataset_blueprint.arguments(NoQueryArgsSchema, location="query")
 @dataset_blueprint.response(200, description="The table as CSV.")
 @dataset_blueprint.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+@negotiates_itself  # one media type each, checked in _download()
 def get_datapackage_table(_args, table: str):
     """Download one table of the Data Package as CSV
 
@@ -102,13 +100,14 @@ def get_datapackage_table(_args, table: str):
 
 
 @dataset_blueprint.route("/datapackage.zip")
-@dataset_blueprint.arguments(NoArgsSchema, location="query", unknown=RAISE)
+@dataset_blueprint.arguments(NoQueryArgsSchema, location="query")
 @dataset_blueprint.response(200, description="The Data Package as one zip.")
 @dataset_blueprint.doc(
     responses={
         200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}
     }
 )
+@negotiates_itself  # one media type each, checked in _download()
 def get_datapackage_zip(_args):
     """Download the whole dataset as one zip
 
@@ -123,11 +122,12 @@ def get_datapackage_zip(_args):
 
 
 @dataset_blueprint.route("/dataset")
-@dataset_blueprint.arguments(NoArgsSchema, location="query", unknown=RAISE)
+@dataset_blueprint.arguments(NoQueryArgsSchema, location="query")
 @dataset_blueprint.response(200, description="A schema.org Dataset in JSON-LD.")
 @dataset_blueprint.doc(
     responses={200: {"content": {"application/ld+json": {"schema": {"type": "object"}}}}}
 )
+@negotiates_itself  # one media type each, checked in _download()
 def get_dataset(_args):
     """Describe the dataset for dataset search engines (schema.org Dataset, JSON-LD)
 

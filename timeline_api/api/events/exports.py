@@ -17,10 +17,10 @@ from timeline_api.api.events.filters import (
     sort_order,
 )
 from timeline_api.api.events.representation import event_summaries, source_url
+from timeline_api.api.negotiation import JSON, negotiate
 from timeline_api.exports import EXPORT_FORMATS, ExportContext, ExportFormat
 from timeline_api.models import DatasetState, Event, Source
 
-JSON = "application/json"
 EXPORT_TITLE = "Data-sovereignty timeline"
 
 
@@ -32,22 +32,36 @@ def negotiated_format(requested: str | None) -> ExportFormat | None:
     """The export asked for by `format=` or `Accept`; None means the JSON list (406: no fit)."""
     if requested and requested != "json":
         return EXPORT_FORMATS[requested]
-    if requested == "json" or not request.headers.get("Accept"):
+    if requested == "json":
         return None
     # JSON comes first, so "*/*" and browsers' Accept headers keep getting JSON; the
     # TimelineJS format shares JSON's media type and is only reachable by name.
     offers = [JSON] + [_media_type(e) for e in EXPORT_FORMATS.values() if _media_type(e) != JSON]
-    best = request.accept_mimetypes.best_match(offers)
-    if best is None:
-        abort(
-            406,
-            message="None of the Accept header's media types is served here. Available: "
-            + ", ".join(offers)
-            + " (or use format=).",
-        )
+    best = negotiate(offers)
     if best == JSON:
         return None
     return next(e for e in EXPORT_FORMATS.values() if _media_type(e) == best)
+
+
+PAGING_PARAMETERS = ("limit", "cursor")
+
+
+def reject_paging() -> None:
+    """An export holds every matching event: `limit` or `cursor` with one is a 422, as on
+    the export's own path, rather than silently ignored."""
+    given = [name for name in PAGING_PARAMETERS if request.args.get(name, "") != ""]
+    if given:
+        abort(
+            422,
+            message="An export holds every matching event; "
+            + " and ".join(f"'{name}'" for name in given)
+            + (" applies" if len(given) == 1 else " apply")
+            + " to the JSON list only.",
+            invalid_params=[
+                {"name": name, "in": "query", "reason": "Applies to the JSON list only."}
+                for name in given
+            ],
+        )
 
 
 def export_sources(sources) -> dict[str, dict]:
@@ -83,7 +97,7 @@ def single_event_export_response(export: ExportFormat, event: Event) -> Response
 
 def render_export(export: ExportFormat, events: list[dict], title: str, name: str) -> Response:
     """`events` rendered by `export`, as a response whose file is called `name`."""
-    cited = {slug for event in events for slug in event["sources"]}
+    cited = {source["slug"] for event in events for source in event["sources"]}
     sources = export_sources(Source.select().where(Source.slug.in_(cited or {""})))
     state = DatasetState.get_or_none(DatasetState.id == 1)
     context = ExportContext(

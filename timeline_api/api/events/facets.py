@@ -59,31 +59,46 @@ def event_facets(params: dict, filter_events: Callable[[dict], ModelSelect]) -> 
         .where(EventActor.event.in_(ids_for("actor")))
         .group_by(Actor.id, Actor.slug, Actor.name)
     )
-    return {
-        "year": _sorted(
-            [
-                {"value": int(value), "label": value, "count": n}
-                # Grouping by the output column: PostgreSQL binds SUBSTR's arguments as
-                # parameters, so a repeated SUBSTR(...) would not count as the same expression.
-                for value, n in years.group_by(SQL('"value"')).tuples()
-            ]
-        ),
-        "type": _sorted(
-            [
-                {"value": value, "label": _type_label(value), "count": n}
-                for value, n in types.group_by(Event.event_type).tuples()
-            ]
-        ),
-        "tag": _sorted(
-            [{"value": slug, "label": name, "count": n} for slug, name, n in tags.tuples()]
-        ),
-        "actor": _sorted(
-            [{"value": slug, "label": name, "count": n} for slug, name, n in actors.tuples()]
-        ),
-        "country": _sorted(
-            [
-                {"value": code, "label": _country_label(code), "count": n}
-                for code, n in countries.group_by(Event.country).tuples()
-            ]
-        ),
+    facets = {
+        "year": [
+            {"value": value, "label": value, "count": n}
+            # Grouping by the output column: PostgreSQL binds SUBSTR's arguments as
+            # parameters, so a repeated SUBSTR(...) would not count as the same expression.
+            for value, n in years.group_by(SQL('"value"')).tuples()
+        ],
+        "type": [
+            {"value": value, "label": _type_label(value), "count": n}
+            for value, n in types.group_by(Event.event_type).tuples()
+        ],
+        "tag": [{"value": slug, "label": name, "count": n} for slug, name, n in tags.tuples()],
+        "actor": [{"value": slug, "label": name, "count": n} for slug, name, n in actors.tuples()],
+        "country": [
+            {"value": code, "label": _country_label(code), "count": n}
+            for code, n in countries.group_by(Event.country).tuples()
+        ],
     }
+    for facet, values in facets.items():
+        values += _selected_but_absent(facet, params.get(facet) or [], values)
+    return {facet: _sorted(values) for facet, values in facets.items()}
+
+
+def _selected_but_absent(facet: str, selected: list, values: list[dict]) -> list[dict]:
+    """A selected value no event has under the other filters, with a count of 0: a filter
+    UI keeps showing what is ticked (so it can be unticked) without adding it back itself."""
+    present = {value["value"] for value in values}
+    missing = [str(value) for value in selected if str(value) not in present]
+    if not missing:
+        return []
+    labels: dict[str, str] = {}
+    if facet == "tag":
+        labels = dict(Tag.select(Tag.slug, Tag.name).where(Tag.slug.in_(missing)).tuples())
+    elif facet == "actor":
+        labels = dict(Actor.select(Actor.slug, Actor.name).where(Actor.slug.in_(missing)).tuples())
+    elif facet == "type":
+        labels = {value: _type_label(value) for value in missing}
+    elif facet == "country":
+        labels = {value: _country_label(value) for value in missing}
+    return [
+        {"value": value, "label": labels.get(value, value), "count": 0}
+        for value in dict.fromkeys(missing)
+    ]

@@ -21,12 +21,32 @@ from timeline_api.search import highlight_snippet
 from timeline_api.vocabulary import RELATION_INVERSES
 
 
+# Absolute, like the `links` of a page: a client follows a `url` as it is.
 def event_url(slug: str) -> str:
-    return url_for("events.get_event", slug=slug)
+    return url_for("events.get_event", slug=slug, _external=True)
 
 
 def source_url(slug: str) -> str:
-    return url_for("sources.get_source", slug=slug)
+    return url_for("sources.get_source", slug=slug, _external=True)
+
+
+def actor_url(slug: str) -> str:
+    return url_for("actors.get_actor", slug=slug, _external=True)
+
+
+def tag_url(slug: str) -> str:
+    return url_for("tags.get_tag", slug=slug, _external=True)
+
+
+def source_ref(slug: str, publisher: str, headline: str, published: str | None) -> dict:
+    """A source as events embed it: enough to credit it without following its `url`."""
+    return {
+        "slug": slug,
+        "url": source_url(slug),
+        "publisher": publisher,
+        "headline": headline,
+        "published": published,
+    }
 
 
 ID_BATCH = 5000
@@ -81,7 +101,7 @@ def event_summaries(events: list[Event], fields: tuple[str, ...] | None = None) 
     def wanted(name: str) -> bool:
         return fields is None or name in fields
 
-    tags, actors, sources = defaultdict(list), defaultdict(list), defaultdict(list)
+    tags, actors, sources = defaultdict(list), defaultdict(dict), defaultdict(list)
     all_ids = [event.id for event in events]
     places = (
         places_by_id({event.location_id for event in events if event.location_id})
@@ -92,14 +112,14 @@ def event_summaries(events: list[Event], fields: tuple[str, ...] | None = None) 
     # engines' limits on parameters (PostgreSQL's is 65,535).
     for ids in (all_ids[start : start + ID_BATCH] for start in range(0, len(all_ids), ID_BATCH)):
         if wanted("tags"):
-            for event_id, slug in (
-                EventTag.select(EventTag.event, Tag.slug)
+            for event_id, slug, name in (
+                EventTag.select(EventTag.event, Tag.slug, Tag.name)
                 .join(Tag)
                 .where(EventTag.event.in_(ids))
                 .order_by(Tag.slug)
                 .tuples()
             ):
-                tags[event_id].append(slug)
+                tags[event_id].append({"slug": slug, "name": name, "url": tag_url(slug)})
         if wanted("actors"):
             # Tuples, not model objects: building two models per row cost more than the query.
             for event_id, slug, name, actor_type, country, role in (
@@ -116,24 +136,30 @@ def event_summaries(events: list[Event], fields: tuple[str, ...] | None = None) 
                 .order_by(EventActor.position)
                 .tuples()
             ):
-                actors[event_id].append(
-                    {
+                # One entry per actor, with every role it played (in the seed's order).
+                entry = actors[event_id].get(slug)
+                if entry is None:
+                    actors[event_id][slug] = {
                         "slug": slug,
+                        "url": actor_url(slug),
                         "name": name,
                         "actor_type": actor_type,
                         "country": country,
-                        "role": role,
+                        "roles": [role],
                     }
-                )
+                elif role not in entry["roles"]:
+                    entry["roles"].append(role)
         if wanted("sources"):
-            for event_id, slug in (
-                Citation.select(Citation.event, Source.slug)
+            for event_id, *source in (
+                Citation.select(
+                    Citation.event, Source.slug, Source.publisher, Source.headline, Source.published
+                )
                 .join(Source)
                 .where(Citation.event.in_(ids))
                 .order_by(Citation.position)
                 .tuples()
             ):
-                sources[event_id].append(slug)
+                sources[event_id].append(source_ref(*source))
     return [
         {
             "slug": event.slug,
@@ -149,7 +175,7 @@ def event_summaries(events: list[Event], fields: tuple[str, ...] | None = None) 
             "place": places.get(event.location_id),
             "country": event.country,
             "tags": tags[event.id],
-            "actors": actors[event.id],
+            "actors": list(actors[event.id].values()),
             "sources": sources[event.id],
             "created_at": event.created_at,
             "updated_at": event.updated_at,
@@ -168,14 +194,8 @@ def event_detail(event: Event) -> dict:
     a join) took longer than running the queries.
     """
     detail = event_summaries([event])[0]
-    detail["tag_details"] = [
-        {"slug": slug, "name": name}
-        for slug, name in Tag.select(Tag.slug, Tag.name)
-        .join(EventTag)
-        .where(EventTag.event == event)
-        .order_by(Tag.slug)
-        .tuples()
-    ]
+    # Search fields belong to a list's hits; a detail is never one.
+    del detail["score"], detail["snippet"]
     citations = list(
         Citation.select(
             Citation.id,
@@ -183,7 +203,6 @@ def event_detail(event: Event) -> dict:
             Source.publisher,
             Source.headline,
             Source.published,
-            Source.url,
         )
         .join(Source)
         .where(Citation.event == event)
@@ -200,22 +219,20 @@ def event_detail(event: Event) -> dict:
         quotes[citation_id].append(text)
     detail["citations"] = [
         {
-            "source": {
-                "slug": slug,
-                "url": source_url(slug),
-                "publisher": publisher,
-                "headline": headline,
-                "published": published,
-                "article_url": article_url,
-            },
+            "source": source_ref(slug, publisher, headline, published),
             "quotes": quotes[citation_id],
         }
-        for citation_id, slug, publisher, headline, published, article_url in citations
+        for citation_id, slug, publisher, headline, published in citations
     ]
     detail["points"] = [
-        {"summary": summary, "quote": quote, "source": slug}
-        for summary, quote, slug in EventPoint.select(
-            EventPoint.summary, EventPoint.quote, Source.slug
+        {"summary": summary, "quote": quote, "source": source_ref(*source)}
+        for summary, quote, *source in EventPoint.select(
+            EventPoint.summary,
+            EventPoint.quote,
+            Source.slug,
+            Source.publisher,
+            Source.headline,
+            Source.published,
         )
         .join(Source)
         .where(EventPoint.event == event)

@@ -1,14 +1,13 @@
 """GET /events and GET /events/{slug}."""
 
-from marshmallow import RAISE
-
-from timeline_api.api import Blueprint
+from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.as_of import showing
 from timeline_api.api.counts import count_rows
 from timeline_api.api.events.exports import (
     export_documentation,
     export_response,
     negotiated_format,
+    reject_paging,
     single_event_export_response,
 )
 from timeline_api.api.events.facets import event_facets
@@ -32,6 +31,7 @@ from timeline_api.api.events.schemas import (
 )
 from timeline_api.api.fields import slug_path_parameter, sparse
 from timeline_api.api.history import REDIRECT_DOC, HistorySchema, answer_missing, history_response
+from timeline_api.api.negotiation import negotiates_itself
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
 from timeline_api.exports import EXPORT_FORMATS
 from timeline_api.models import Event
@@ -45,11 +45,12 @@ events_blueprint = Blueprint(
 
 
 @events_blueprint.route("")
-@events_blueprint.arguments(EventQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.arguments(EventQueryArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, EventPageSchema, headers={"Link": LINK_HEADER_DOC})
 @events_blueprint.alt_response(400, response="BAD_REQUEST")
 @events_blueprint.alt_response(406, response="NOT_ACCEPTABLE")
 @events_blueprint.doc(responses={200: {"content": export_documentation()}})
+@negotiates_itself
 def list_events(**params):
     """List events, filtered and sorted by date
 
@@ -62,6 +63,7 @@ def list_events(**params):
     export = negotiated_format(params.get("format"))
     with showing(params.pop("as_of", None), params.get("q")):
         if export is not None:
+            reject_paging()
             return export_response(export, params)
         sort = sort_order(params)
         page = paginate(
@@ -83,7 +85,7 @@ def list_events(**params):
 
 
 @events_blueprint.route("/facets")
-@events_blueprint.arguments(FacetArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.arguments(FacetArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, FacetsSchema)
 @events_blueprint.alt_response(400, response="BAD_REQUEST")
 def list_event_facets(**params):
@@ -115,13 +117,14 @@ def list_event_facets(**params):
     "/<string:slug>",
     parameters=[slug_path_parameter("event", "global-initiative-on-data-security-launch")],
 )
-@events_blueprint.arguments(EventDetailArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@events_blueprint.arguments(EventDetailArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, EventDetailSchema)
 @events_blueprint.alt_response(308, **REDIRECT_DOC)
 @events_blueprint.alt_response(404, response="NOT_FOUND")
 @events_blueprint.alt_response(406, response="NOT_ACCEPTABLE")
 @events_blueprint.alt_response(410, response="GONE")
 @events_blueprint.doc(responses={200: {"content": export_documentation()}})
+@negotiates_itself
 def get_event(slug: str, **params):
     """Get one event with its actors, tags, citations and related events
 
@@ -164,11 +167,13 @@ def _event_or_gone(slug: str) -> Event:
         },
     ],
 )
+@events_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, description="The event in the format.")
 @events_blueprint.alt_response(404, response="NOT_FOUND")
 @events_blueprint.doc(
     responses={200: {"content": {**export_documentation(), "application/json": {"schema": {}}}}}
 )
+@negotiates_itself  # the path names the format
 def export_event(slug: str, extension: str):
     """Download one event in an export format
 
@@ -216,7 +221,7 @@ exports_blueprint = Blueprint(
         }
     ],
 )
-@exports_blueprint.arguments(EventSortArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@exports_blueprint.arguments(EventSortArgsSchema, location="query", as_kwargs=True)
 @exports_blueprint.response(200, description="Every event matching the filters, in the format.")
 @exports_blueprint.alt_response(400, response="BAD_REQUEST")
 @exports_blueprint.doc(
@@ -229,6 +234,7 @@ exports_blueprint = Blueprint(
         }
     }
 )
+@negotiates_itself  # the path names the format
 def export_events(extension: str, **params):
     """Export the filtered timeline in another format
 

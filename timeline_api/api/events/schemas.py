@@ -39,10 +39,12 @@ class EventFilterArgsSchema(Schema):
             validate.Regexp(NO_NUL_PATTERN, error="Must not contain NUL characters."),
         ],
         metadata={
-            "description": "Full-text search over titles, summaries, quotes, actor and source "
-            'names: words (all must match), "quoted phrases", `OR` between alternatives, '
-            "`-word` to exclude, `word*` for a prefix. Results are ranked by relevance "
-            "unless `sort` says otherwise.",
+            "description": "Full-text search over an event's own words (title, summary, "
+            "quotes, actor names, place), with English stemming (`surveilling` finds "
+            'surveillance): words (all must match; `and` may join them), "quoted phrases", '
+            "`OR` (or `or`) between alternatives, `-word` to exclude, `word*` for a prefix. "
+            "A possessive is its word (`Biden's`). Results are ranked by relevance (every "
+            "word in the title first) unless `sort` says otherwise.",
             **filter_examples("surveillance OR backdoors", "Either word"),
         },
     )
@@ -141,11 +143,17 @@ class EventSortArgsSchema(EventFilterArgsSchema):
     )
 
 
+API_BASE = "http://127.0.0.1:8000/api/v1"
+
+
 class ActorRoleSchema(Schema):
     class Meta:
-        description = "An actor and the role it played in an event."
+        description = "An actor and every role it played in an event."
 
     slug = fields.String(metadata={"description": "The actor's slug.", "example": "wang-yi"})
+    url = fields.String(
+        metadata={"description": "The actor's API URL.", "example": f"{API_BASE}/actors/wang-yi"}
+    )
     name = fields.String(metadata={"description": "The actor's name.", "example": "Wang Yi"})
     actor_type = fields.String(
         metadata={
@@ -160,11 +168,12 @@ class ActorRoleSchema(Schema):
             "example": "CN",
         },
     )
-    role = fields.String(
+    roles = fields.List(
+        fields.String(),
         metadata={
-            "description": "The role: " + ", ".join(ACTOR_ROLES) + ".",
-            "example": "announcer",
-        }
+            "description": "Its roles in the event, at least one: " + ", ".join(ACTOR_ROLES) + ".",
+            "example": ["announcer"],
+        },
     )
 
 
@@ -211,9 +220,53 @@ class PlaceSchema(Schema):
     )
 
 
-class EventSummarySchema(Schema):
+class TagRefSchema(Schema):
     class Meta:
-        description = "An event as lists show it."
+        description = "A tag in brief."
+
+    slug = fields.String(metadata={"description": "The tag's slug.", "example": "backdoors"})
+    name = fields.String(metadata={"description": "The tag's name.", "example": "Backdoors"})
+    url = fields.String(
+        metadata={"description": "The tag's API URL.", "example": f"{API_BASE}/tags/backdoors"}
+    )
+
+
+class SourceRefSchema(Schema):
+    class Meta:
+        description = "A source in brief: enough to credit it."
+
+    slug = fields.String(
+        metadata={
+            "description": "The source's slug.",
+            "example": "voa-2020-09-china-data-security-initiative",
+        }
+    )
+    url = fields.String(
+        metadata={
+            "description": "The source's API URL.",
+            "example": f"{API_BASE}/sources/voa-2020-09-china-data-security-initiative",
+        }
+    )
+    publisher = fields.String(
+        metadata={"description": "Outlet as the article names it.", "example": "VOA News"}
+    )
+    headline = fields.String(
+        metadata={
+            "description": "The article's headline.",
+            "example": "China Launches Data Security Initiative",
+        }
+    )
+    published = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Publication date (partial ISO date), if known.",
+            "example": "2020-09",
+        },
+    )
+
+
+class EventBaseSchema(Schema):
+    """The fields an event has wherever it is shown."""
 
     slug = fields.String(
         metadata={"description": "Stable identifier, used in URLs.", "example": SLUG_EXAMPLE}
@@ -221,7 +274,7 @@ class EventSummarySchema(Schema):
     url = fields.String(
         metadata={
             "description": "This event's API URL.",
-            "example": f"/api/v1/events/{SLUG_EXAMPLE}",
+            "example": f"{API_BASE}/events/{SLUG_EXAMPLE}",
         }
     )
     title = fields.String(
@@ -290,18 +343,15 @@ class EventSummarySchema(Schema):
         },
     )
     tags = fields.List(
-        fields.String(),
-        metadata={"description": "Tag slugs.", "example": ["backdoors", "data-security"]},
+        fields.Nested(TagRefSchema), metadata={"description": "The event's tags, by slug."}
     )
     actors = fields.List(
-        fields.Nested(ActorRoleSchema), metadata={"description": "Who took part, and in what role."}
+        fields.Nested(ActorRoleSchema),
+        metadata={"description": "Who took part, each once, with its roles."},
     )
     sources = fields.List(
-        fields.String(),
-        metadata={
-            "description": "Slugs of the sources that report this event.",
-            "example": ["voa-2020-09-china-data-security-initiative"],
-        },
+        fields.Nested(SourceRefSchema),
+        metadata={"description": "The sources that report this event, in citation order."},
     )
     created_at = fields.String(
         allow_none=True,
@@ -327,6 +377,12 @@ class EventSummarySchema(Schema):
             "example": 2,
         },
     )
+
+
+class EventSummarySchema(EventBaseSchema):
+    class Meta:
+        description = "An event as lists show it."
+
     score = fields.Float(
         allow_none=True,
         metadata={
@@ -346,44 +402,6 @@ class EventSummarySchema(Schema):
 
 
 EventPageSchema = page_schema(EventSummarySchema, "A page of events.")
-
-
-class SourceRefSchema(Schema):
-    class Meta:
-        description = "The source of a citation, in brief."
-
-    slug = fields.String(
-        metadata={
-            "description": "The source's slug.",
-            "example": "voa-2020-09-china-data-security-initiative",
-        }
-    )
-    url = fields.String(
-        metadata={
-            "description": "The source's API URL.",
-            "example": "/api/v1/sources/voa-2020-09-china-data-security-initiative",
-        }
-    )
-    publisher = fields.String(
-        metadata={"description": "Outlet as the article names it.", "example": "VOA News"}
-    )
-    headline = fields.String(
-        metadata={
-            "description": "The article's headline.",
-            "example": "China Launches Data Security Initiative",
-        }
-    )
-    published = fields.String(
-        allow_none=True,
-        metadata={
-            "description": "Publication date (partial ISO date), if known.",
-            "example": "2020-09",
-        },
-    )
-    article_url = fields.String(
-        allow_none=True,
-        metadata={"description": "The article's web address, when known.", "example": None},
-    )
 
 
 class CitationSchema(Schema):
@@ -413,12 +431,7 @@ class PointSchema(Schema):
             "example": "service providers don't install backdoors",
         }
     )
-    source = fields.String(
-        metadata={
-            "description": "Slug of the article that states it.",
-            "example": "voa-2020-09-china-data-security-initiative",
-        }
-    )
+    source = fields.Nested(SourceRefSchema, metadata={"description": "The article stating it."})
 
 
 class RelatedEventSchema(Schema):
@@ -454,7 +467,7 @@ class EventRefSchema(Schema):
     url = fields.String(
         metadata={
             "description": "The event's API URL.",
-            "example": f"/api/v1/events/{SLUG_EXAMPLE}",
+            "example": f"{API_BASE}/events/{SLUG_EXAMPLE}",
         }
     )
     title = fields.String(
@@ -471,21 +484,10 @@ class EventRefSchema(Schema):
     )
 
 
-class TagRefSchema(Schema):
-    class Meta:
-        description = "A tag in brief."
-
-    slug = fields.String(metadata={"description": "The tag's slug.", "example": "backdoors"})
-    name = fields.String(metadata={"description": "The tag's name.", "example": "Backdoors"})
-
-
-class EventDetailSchema(EventSummarySchema):
+class EventDetailSchema(EventBaseSchema):
     class Meta:
         description = "An event with everything the timeline knows about it."
 
-    tag_details = fields.List(
-        fields.Nested(TagRefSchema), metadata={"description": "The event's tags with their names."}
-    )
     citations = fields.List(
         fields.Nested(CitationSchema),
         metadata={"description": "Every source that reports the event, with quotes."},
@@ -509,10 +511,9 @@ class FacetValueSchema(Schema):
     class Meta:
         description = "One value of a facet and how many events of the filtered set have it."
 
-    value = fields.Raw(
+    value = fields.String(
         metadata={
-            "description": "The value to pass to the matching filter parameter (an integer "
-            "for `year`, a string otherwise).",
+            "description": "The value to pass to the matching filter parameter.",
             "example": "surveillance",
         }
     )
@@ -567,7 +568,8 @@ class FacetsSchema(Schema):
         values=fields.List(fields.Nested(FacetValueSchema)),
         metadata={
             "description": "For each facet (year, type, tag, actor, country), its values in "
-            "the filtered set, most frequent first.",
+            "the filtered set, most frequent first; a selected value that no event has under "
+            "the other filters is listed too, with a count of 0.",
             "example": {"type": [{"value": "statement", "label": "Statement", "count": 3}]},
         },
     )
@@ -585,7 +587,14 @@ def format_parameter(description: str) -> fields.String:
     """`format=`: JSON (the default) or one of the export formats."""
     return fields.String(
         validate=validate.OneOf(["json", *EXPORT_FORMATS]),
-        metadata={"description": description, **filter_examples("csv", "CSV")},
+        metadata={
+            "description": description,
+            # No empty "no filter" example here: it would lie outside the enum.
+            "parameter_examples": {
+                "json": {"summary": "JSON (default)", "value": "json"},
+                "csv": {"summary": "CSV", "value": "csv"},
+            },
+        },
     )
 
 
@@ -600,7 +609,8 @@ class EventQueryArgsSchema(ListArgsSchema, EventSortArgsSchema):
         "Answer in another format instead of the JSON page: "
         + ", ".join(EXPORT_FORMATS)
         + ". An export holds every matching event (`limit` and `cursor` apply to JSON "
-        "only). Same as `/api/v1/events.{format}` or an `Accept` header."
+        "only: with an export they are a 422). Same as `/api/v1/events.{format}` or an "
+        "`Accept` header."
     )
     fields_ = FieldSelection(
         list(EventSummarySchema().fields),

@@ -1,10 +1,9 @@
 """GET /sources and GET /sources/{slug}."""
 
 from flask import url_for
-from marshmallow import RAISE
 
-from timeline_api.api import Blueprint
-from timeline_api.api.catalogue import catalogue_detail, catalogue_page
+from timeline_api.api import Blueprint, NoQueryArgsSchema
+from timeline_api.api.catalogue import catalogue_detail, catalogue_page, name_matches
 from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.history import REDIRECT_DOC, HistorySchema, history_response
 from timeline_api.api.pagination import LINK_HEADER_DOC
@@ -26,7 +25,7 @@ sources_blueprint = Blueprint(
 def _source_fields(source: Source, events: list) -> dict:
     return {
         "slug": source.slug,
-        "url": url_for("sources.get_source", slug=source.slug),
+        "url": url_for("sources.get_source", _external=True, slug=source.slug),
         "publisher": source.publisher,
         "publisher_note": source.publisher_note,
         "headline": source.headline,
@@ -36,28 +35,31 @@ def _source_fields(source: Source, events: list) -> dict:
         "published_precision": source.published_precision,
         "published_note": source.published_note,
         "language": source.language,
-        "article_file": source.article_file,
-        "article_url": source.url,
+        "article_sha256": source.article_sha256,
+        "article_checked": source.article_checked,
         "event_count": len(events),
     }
 
 
 @sources_blueprint.route("")
-@sources_blueprint.arguments(SourceQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@sources_blueprint.arguments(SourceQueryArgsSchema, location="query", as_kwargs=True)
 @sources_blueprint.response(200, SourcePageSchema, headers={"Link": LINK_HEADER_DOC})
 @sources_blueprint.alt_response(400, response="BAD_REQUEST")
-def list_sources(limit: int, cursor: str | None = None):
+def list_sources(limit: int, cursor: str | None = None, q: str | None = None):
     """List sources, by slug
 
-    Each source lists the slugs of the events that cite it.
+    Each source lists the slugs of the events that cite it. Find sources by publisher or
+    headline with `q`.
     """
-    return catalogue_page(Source.select(), limit, cursor, Citation.source, _source_fields)
+    query = name_matches(Source.select(), q, [Source.publisher, Source.headline, Source.slug])
+    return catalogue_page(query, limit, cursor, Citation.source, _source_fields)
 
 
 @sources_blueprint.route(
     "/<string:slug>",
     parameters=[slug_path_parameter("source", "voa-2020-09-china-data-security-initiative")],
 )
+@sources_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @sources_blueprint.response(200, SourceDetailSchema)
 @sources_blueprint.alt_response(404, response="NOT_FOUND")
 @sources_blueprint.alt_response(308, **REDIRECT_DOC)

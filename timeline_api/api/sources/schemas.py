@@ -3,6 +3,7 @@
 from marshmallow import RAISE, Schema, fields
 
 from timeline_api.api.events.schemas import EventSummarySchema
+from timeline_api.api.fields import name_search_field
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 
 SOURCE_EXAMPLE = "voa-2020-09-china-data-security-initiative"
@@ -13,6 +14,8 @@ class SourceQueryArgsSchema(ListArgsSchema):
         unknown = RAISE
         description = "Query parameters of the source list."
 
+    q = name_search_field("publisher, headline or slug", "xinhua", "From Xinhua")
+
 
 class SourceSchema(Schema):
     class Meta:
@@ -22,7 +25,7 @@ class SourceSchema(Schema):
     url = fields.String(
         metadata={
             "description": "This source's API URL.",
-            "example": f"/api/v1/sources/{SOURCE_EXAMPLE}",
+            "example": f"http://127.0.0.1:8000/api/v1/sources/{SOURCE_EXAMPLE}",
         }
     )
     publisher = fields.String(
@@ -48,7 +51,8 @@ class SourceSchema(Schema):
     published_as_given = fields.String(
         allow_none=True,
         metadata={
-            "description": "The publication date exactly as the article gives it.",
+            "description": "The publication date exactly as the article gives it (`published` "
+            "is what it was read as).",
             "example": "March 1, 2024",
         },
     )
@@ -70,15 +74,21 @@ class SourceSchema(Schema):
         },
     )
     language = fields.String(metadata={"description": "BCP 47 language tag.", "example": "en"})
-    article_file = fields.String(
-        metadata={
-            "description": "The article file the entry was derived from.",
-            "example": "004_3c8d5709753e62cc.txt",
-        }
-    )
-    article_url = fields.String(
+    article_sha256 = fields.String(
         allow_none=True,
-        metadata={"description": "The article's web address, when known.", "example": None},
+        metadata={
+            "description": "SHA-256 (hex) of the article text the quotes were verified "
+            "against: anyone holding the article can confirm it is the same text "
+            "(`sha256sum`).",
+            "example": "9d62764431f627d27b0a5252ed29300d96bf74f6624c3c37943bf611386dea04",
+        },
+    )
+    article_checked = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The day the quotes were checked against that text (YYYY-MM-DD).",
+            "example": "2026-12-01",
+        },
     )
     event_count = fields.Integer(metadata={"description": "How many events cite it.", "example": 3})
 

@@ -1,10 +1,9 @@
 """GET /tags and GET /tags/{slug}."""
 
 from flask import url_for
-from marshmallow import RAISE
 
-from timeline_api.api import Blueprint
-from timeline_api.api.catalogue import catalogue_detail, catalogue_page
+from timeline_api.api import Blueprint, NoQueryArgsSchema
+from timeline_api.api.catalogue import catalogue_detail, catalogue_page, name_matches
 from timeline_api.api.fields import slug_path_parameter
 from timeline_api.api.history import REDIRECT_DOC, HistorySchema, history_response
 from timeline_api.api.pagination import LINK_HEADER_DOC
@@ -22,7 +21,7 @@ tags_blueprint = Blueprint(
 def _tag_fields(tag: Tag, events: list) -> dict:
     return {
         "slug": tag.slug,
-        "url": url_for("tags.get_tag", slug=tag.slug),
+        "url": url_for("tags.get_tag", _external=True, slug=tag.slug),
         "name": tag.name,
         "description": tag.description,
         "event_count": len(events),
@@ -30,18 +29,20 @@ def _tag_fields(tag: Tag, events: list) -> dict:
 
 
 @tags_blueprint.route("")
-@tags_blueprint.arguments(TagQueryArgsSchema, location="query", as_kwargs=True, unknown=RAISE)
+@tags_blueprint.arguments(TagQueryArgsSchema, location="query", as_kwargs=True)
 @tags_blueprint.response(200, TagPageSchema, headers={"Link": LINK_HEADER_DOC})
 @tags_blueprint.alt_response(400, response="BAD_REQUEST")
-def list_tags(limit: int, cursor: str | None = None):
+def list_tags(limit: int, cursor: str | None = None, q: str | None = None):
     """List tags with their event counts, by slug
 
-    `event_count` equals the `total` of `GET /events?tag=<slug>`.
+    `event_count` equals the `total` of `GET /events?tag=<slug>`. Find tags by name with `q`.
     """
-    return catalogue_page(Tag.select(), limit, cursor, EventTag.tag, _tag_fields)
+    query = name_matches(Tag.select(), q, [Tag.name, Tag.slug])
+    return catalogue_page(query, limit, cursor, EventTag.tag, _tag_fields)
 
 
 @tags_blueprint.route("/<string:slug>", parameters=[slug_path_parameter("tag", "surveillance")])
+@tags_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @tags_blueprint.response(200, TagDetailSchema)
 @tags_blueprint.alt_response(404, response="NOT_FOUND")
 @tags_blueprint.alt_response(308, **REDIRECT_DOC)

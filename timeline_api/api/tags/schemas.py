@@ -3,6 +3,7 @@
 from marshmallow import RAISE, Schema, fields
 
 from timeline_api.api.events.schemas import EventSummarySchema
+from timeline_api.api.fields import name_search_field
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 
 
@@ -11,6 +12,8 @@ class TagQueryArgsSchema(ListArgsSchema):
         unknown = RAISE
         description = "Query parameters of the tag list."
 
+    q = name_search_field("name or slug", "surv", "Surveillance")
+
 
 class TagSchema(Schema):
     class Meta:
@@ -18,7 +21,10 @@ class TagSchema(Schema):
 
     slug = fields.String(metadata={"description": "Stable identifier.", "example": "backdoors"})
     url = fields.String(
-        metadata={"description": "This tag's API URL.", "example": "/api/v1/tags/backdoors"}
+        metadata={
+            "description": "This tag's API URL.",
+            "example": "http://127.0.0.1:8000/api/v1/tags/backdoors",
+        }
     )
     name = fields.String(metadata={"description": "Display name.", "example": "Backdoors"})
     description = fields.String(

@@ -34,6 +34,8 @@ const MONTHS = [
 const state = {
   q: "",
   sort: "date",
+  sortChosen: false, // true once the reader picks an order (or a link names one)
+  notice: null, // what a shared link lost, told once
   limit: PAGE_SIZE,
   filters: new Map(FACETS.map(({ name }) => [name, new Set()])), // facet name -> values
   facetsAvailable: true, // false once the API answers 404 for /events/facets
@@ -115,26 +117,49 @@ async function getJSON(url, signal) {
 }
 
 // The query as filters only: what /events, /events/facets and the exports share.
-// `except` leaves one facet's own filter out (see fetchFacets).
-function filterParams(except = null) {
+// While the reader is typing, `q` is what they have typed so far, made searchable.
+function filterParams({ typing = false } = {}) {
   const params = new URLSearchParams();
-  if (state.q) params.set("q", state.q);
+  const q = typing ? typedSoFar(state.q) : state.q;
+  if (q) params.set("q", q);
   for (const [name, values] of state.filters) {
-    if (name === except) continue;
     for (const value of values) params.append(name, value); // repeated = any of them
   }
   return params;
 }
 
-function listParams() {
-  const params = filterParams();
-  params.set("sort", state.sort);
+function listParams(options) {
+  const params = filterParams(options);
+  params.set("sort", effectiveSort());
   params.set("limit", state.limit);
   return params;
 }
 
+// Half-typed search text as a query the API accepts: an open "phrase is closed, a
+// trailing OR, AND or - is left out until its next word comes, and the last word counts
+// as a prefix ("surveil" finds "surveillance"). Enter sends the text exactly as typed.
+function typedSoFar(text) {
+  let query = text.trimStart();
+  if ((query.match(/"/g) || []).length % 2) query += '"';
+  const words = query.trimEnd().split(/\s+/);
+  while (words.length && /^(or|and|-+)$/i.test(words.at(-1))) words.pop();
+  while (words.length && /^(or|and)$/i.test(words[0])) words.shift();
+  const last = words.at(-1);
+  if (last && !/\s$/.test(text) && /^-?[\p{L}\p{N}]+$/u.test(last)) {
+    words[words.length - 1] = `${last}*`;
+  }
+  return words.join(" ");
+}
+
+// Best match first while searching, unless the reader chose an order themselves.
+function effectiveSort() {
+  if (state.sortChosen) return state.sort === "relevance" && !state.q ? "date" : state.sort;
+  return state.q ? "relevance" : "date";
+}
+
 // Reload the list and the facet counts together, so the two always describe one query.
-async function refresh() {
+// `typing`: the reader is still typing, so a query the API cannot read yet is no error.
+async function refresh({ typing = false } = {}) {
   state.controller?.abort(); // an answer to an older query must not overwrite a newer one
   const controller = new AbortController();
   state.controller = controller;
@@ -144,9 +169,11 @@ async function refresh() {
   document.dispatchEvent(new CustomEvent("timeline:query", { detail: { params: filterParams() } }));
   setBusy(true);
 
-  const list = getJSON(`${API}/events?${listParams()}`, controller.signal);
+  const list = getJSON(`${API}/events?${listParams({ typing })}`, controller.signal);
   const facets = state.facetsAvailable
-    ? fetchFacets(controller.signal).catch(noFacets)
+    ? getJSON(`${API}/events/facets?${filterParams({ typing })}`, controller.signal).catch(
+        noFacets,
+      )
     : Promise.resolve(null);
   try {
     const [page, facetCounts] = await Promise.all([list, facets]);
@@ -155,27 +182,46 @@ async function refresh() {
     renderEvents(page, { append: false });
   } catch (error) {
     if (error.name === "AbortError") return;
+    if (typing && error instanceof ApiError && error.status === 400) return; // keep typing
+    if (dropRejectedFilters(error)) return refresh(); // a bad shared link: say so, go on
     showError(error);
+    renderFacets({ facets: {} }); // the ticked filters stay visible, to untick or clear
     renderEvents(null, { append: false });
   } finally {
     if (state.controller === controller) setBusy(false);
   }
 }
 
-// The API counts every facet within all the current filters, that facet's own included.
-// But ticking another value of a facet widens the list (the values of one filter are
-// alternatives), so for each facet with ticked values we ask again without them: its
-// chips then count the events each value stands for, like the filters of most shops.
-async function fetchFacets(signal) {
-  const ticked = FACETS.map(({ name }) => name).filter((name) => state.filters.get(name).size);
-  const [counts, ...own] = await Promise.all([
-    getJSON(`${API}/events/facets?${filterParams()}`, signal),
-    ...ticked.map((name) => getJSON(`${API}/events/facets?${filterParams(name)}`, signal)),
-  ]);
-  ticked.forEach((name, i) => {
-    counts.facets[name] = own[i].facets[name];
-  });
-  return counts;
+// A link from elsewhere may carry values the API rejects (`?year=abc`): drop those
+// parameters, tell the reader once in plain words, and show the rest of the query.
+function dropRejectedFilters(error) {
+  const invalid = error instanceof ApiError ? error.problem.invalid_params || [] : [];
+  const dropped = [];
+  for (const { name, reason } of invalid) {
+    if (state.filters.get(name)?.size) {
+      state.filters.get(name).clear();
+    } else if (name === "limit" && state.limit !== PAGE_SIZE) {
+      state.limit = PAGE_SIZE;
+    } else if (name === "sort" && state.sortChosen) {
+      state.sortChosen = false;
+    } else {
+      continue;
+    }
+    dropped.push(`${labelForParameter(name)}: ${reason}`);
+  }
+  if (!dropped.length) return false;
+  state.notice = `Part of the link could not be used and was left out (${dropped.join(" ")})`;
+  return true;
+}
+
+const labelForParameter = (name) => FACETS.find((facet) => facet.name === name)?.title || name;
+
+// One request for every facet, with the same filters as the list: the API counts each
+// facet under every filter except its own (ticking another value of a facet widens the
+// list, since one filter's values are alternatives), and lists a ticked value even when
+// its count is 0, so it can always be unticked.
+function fetchFacets(signal) {
+  return getJSON(`${API}/events/facets?${filterParams()}`, signal);
 }
 
 // An API without the facets endpoint still has a list: hide the panel and carry on.
@@ -229,7 +275,7 @@ function renderEvents(page, { append }) {
   let firstNew = null;
   for (const event of page.items) {
     // Date order reads as a timeline grouped by year; relevance order is one ranked list.
-    const key = state.sort === "relevance" ? "Best matches first" : event.date.split("-")[0];
+    const key = effectiveSort() === "relevance" ? "Best matches first" : event.date.split("-")[0];
     if (state.group?.key !== key) {
       const list = el("ol", { class: "events" });
       timeline.append(el("div", { class: "year-group" }, el("h3", {}, key), list));
@@ -278,7 +324,10 @@ function renderEvent(event) {
   addFact(
     facts,
     "Who",
-    event.actors.map((actor) => `${actor.name} (${humanize(actor.role)})`).join(", ") || null,
+    // One entry per actor, with every role it played in the event.
+    event.actors
+      .map((actor) => `${actor.name} (${actor.roles.map(humanize).join(", ")})`)
+      .join(", ") || null,
   );
   addFact(facts, "Tags", tagList(event.tags));
   addFact(facts, "Sources", sourceList(event.sources));
@@ -323,16 +372,23 @@ function addFact(list, term, value) {
 
 function tagList(tags) {
   if (!tags.length) return null;
-  return el("ul", { class: "tags" }, ...tags.map((tag) => el("li", {}, labelFor("tag", tag))));
+  return el("ul", { class: "tags" }, ...tags.map((tag) => el("li", {}, tag.name)));
 }
 
-// Source slugs link to the API's own description of each source.
+// Each source as a reader cites it: publisher, headline (linking to the API's record of
+// the source, from its `url`) and publication date as known.
 function sourceList(sources) {
   if (!sources.length) return null;
-  const links = sources.map((slug) =>
-    el("li", {}, el("a", { href: `${API}/sources/${encodeURIComponent(slug)}` }, slug)),
+  const items = sources.map((source) =>
+    el(
+      "li",
+      {},
+      `${source.publisher}, `,
+      el("a", { href: source.url }, el("cite", {}, source.headline)),
+      source.published ? `, ${formatDate(source.published)}` : null,
+    ),
   );
-  return el("ul", { class: "sources" }, ...links);
+  return el("ul", { class: "sources" }, ...items);
 }
 
 /* ---------- One event's quotes and related events ---------- */
@@ -364,16 +420,15 @@ function renderDetail(container, event) {
   container.append(el("h5", {}, "What the sources say"));
   for (const citation of event.citations) {
     const source = citation.source;
-    // A quotation says who said it: the publisher and headline of the article it is from.
-    const headline = source.article_url
-      ? el("a", { href: source.article_url, rel: "noopener noreferrer" }, source.headline)
-      : source.headline;
+    // A quotation says who said it: the publisher and headline of the article it is from,
+    // linking to the API's record of the source (with the article's fingerprint).
+    const headline = el("a", { href: source.url }, source.headline);
     container.append(
       el(
         "figure",
         { class: "citation" },
         ...citation.quotes.map((quote) =>
-          el("blockquote", { cite: source.article_url }, el("p", {}, quote)),
+          el("blockquote", {}, el("p", {}, quote)),
         ),
         el(
           "figcaption",
@@ -384,6 +439,25 @@ function renderDetail(container, event) {
         ),
       ),
     );
+  }
+
+  // An initiative's points (or a measure's provisions), each with the article's words.
+  if (event.points.length) {
+    container.append(el("h5", {}, "Its points"));
+    const points = event.points.map(({ summary, quote, source }) =>
+      el(
+        "li",
+        {},
+        el("p", { class: "point-summary" }, summary),
+        el(
+          "figure",
+          { class: "point-quote" },
+          el("blockquote", {}, el("p", {}, quote)),
+          el("figcaption", {}, `${source.publisher}, `, el("cite", {}, source.headline)),
+        ),
+      ),
+    );
+    container.append(el("ol", { class: "points" }, ...points));
   }
 
   if (event.related.length) {
@@ -419,10 +493,11 @@ function renderFacets(body) {
   for (const { name, title } of FACETS) {
     const values = [...(body.facets?.[name] || [])];
     for (const { value, label } of values) state.labels.set(`${name}:${value}`, label);
-    // Ticked values stay visible, with a count of 0, so they can always be unticked.
+    // The API lists ticked values even with a count of 0; after an error (no counts),
+    // the ticked values are still shown so they can be unticked.
     const selected = state.filters.get(name);
     for (const value of selected) {
-      if (!values.some((facet) => String(facet.value) === value)) {
+      if (!values.some((facet) => facet.value === value)) {
         values.push({ value, label: labelFor(name, value), count: 0 });
       }
     }
@@ -480,24 +555,24 @@ function clearFilters() {
 
 /* ---------- Errors ---------- */
 
-// A problem document as a message: its title, its detail, and each rejected parameter.
+// A problem document as a message a reader understands, said once: each rejected
+// parameter with its reason when there are some, else the problem's `detail`. No HTTP
+// status phrases ("Unprocessable Entity"): they say nothing to a reader.
 function problemMessage(error) {
   if (!(error instanceof ApiError)) {
-    return el("p", {}, "The API could not be reached. Check the connection and try again.");
+    return el("p", {}, "The timeline could not be reached. Check the connection and try again.");
   }
-  const { title, detail, invalid_params: invalid } = error.problem;
-  return el(
-    "div",
-    {},
-    el("p", {}, el("strong", {}, title || `Error ${error.status}`), detail ? `: ${detail}` : null),
-    invalid?.length
-      ? el(
-          "ul",
-          {},
-          ...invalid.map((param) => el("li", {}, el("code", {}, param.name), `: ${param.reason}`)),
-        )
-      : null,
-  );
+  if (error.status >= 500) {
+    return el("p", {}, "The timeline is unavailable for a moment. Please try again shortly.");
+  }
+  const invalid = error.problem.invalid_params || [];
+  if (invalid.length) {
+    const reasons = invalid.map(({ name, reason }) =>
+      el("li", {}, name === "q" ? "Search: " : `${labelForParameter(name)}: `, reason),
+    );
+    return el("div", {}, el("p", {}, "This search could not be run:"), el("ul", {}, ...reasons));
+  }
+  return el("p", {}, error.problem.detail || "This request could not be answered.");
 }
 
 function showError(error) {
@@ -506,8 +581,12 @@ function showError(error) {
   box.hidden = false;
 }
 
+// Errors are cleared by the next answer; a notice (what a bad link lost) is shown once.
 function hideError() {
-  $("#error").hidden = true;
+  const box = $("#error");
+  box.hidden = !state.notice;
+  if (state.notice) box.replaceChildren(el("p", {}, state.notice));
+  state.notice = null;
 }
 
 /* ---------- The page's own URL and the export links ---------- */
@@ -515,7 +594,7 @@ function hideError() {
 // Keep the query in the page's address, so a filtered view can be bookmarked and shared.
 function rememberQueryInPageUrl() {
   const params = filterParams();
-  if (state.sort !== "date") params.set("sort", state.sort);
+  if (state.sortChosen) params.set("sort", state.sort);
   if (state.limit !== PAGE_SIZE) params.set("limit", state.limit);
   const query = params.toString();
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
@@ -524,6 +603,7 @@ function rememberQueryInPageUrl() {
 function readQueryFromPageUrl() {
   const params = new URLSearchParams(location.search);
   state.q = (params.get("q") || "").trim();
+  state.sortChosen = params.has("sort");
   state.sort = params.get("sort") || "date";
   state.limit = Number(params.get("limit")) || PAGE_SIZE; // out of range: the API says so
   for (const [name, values] of state.filters) {
@@ -533,7 +613,7 @@ function readQueryFromPageUrl() {
 
 function updateExportLinks() {
   const params = filterParams();
-  params.set("sort", state.sort); // exports list the events in the order shown
+  params.set("sort", effectiveSort()); // exports list the events in the order shown
   const query = params.toString();
   for (const format of EXPORT_FORMATS) {
     const link = document.querySelector(`#export-links a[data-format="${format}"]`);
@@ -543,21 +623,22 @@ function updateExportLinks() {
 
 /* ---------- Controls ---------- */
 
-// "Best match" only means something while searching; fall back to date order otherwise.
+// "Best match" only means something while searching, and is the order then, unless the
+// reader picked another one.
 function updateSortOptions() {
   const sort = $("#sort");
   sort.querySelector('option[value="relevance"]').disabled = !state.q;
-  if (!state.q && state.sort === "relevance") state.sort = "date";
-  sort.value = state.sort;
+  sort.value = effectiveSort();
 }
 
-function search(text) {
+function search(text, { typing = false } = {}) {
   state.q = text.trim();
   updateSortOptions();
-  refresh();
+  refresh({ typing });
 }
 
 function start() {
+  $("#facets-details").open = matchMedia("(min-width: 52rem)").matches;
   readQueryFromPageUrl();
   $("#q").value = state.q;
   updateSortOptions();
@@ -566,7 +647,8 @@ function start() {
   $("#q").addEventListener("input", (e) => {
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => {
-      if (e.target.value.trim() !== state.q) search(e.target.value); // not for a mere space
+      // Not for a mere space; as typed so far (see typedSoFar), without error messages.
+      if (e.target.value.trim() !== state.q) search(e.target.value, { typing: true });
     }, SEARCH_DELAY_MS);
   });
   $("#search-form").addEventListener("submit", (e) => {
@@ -576,6 +658,7 @@ function start() {
   });
   $("#sort").addEventListener("change", (e) => {
     state.sort = e.target.value;
+    state.sortChosen = true;
     refresh();
   });
   // One listener for all the checkboxes, which are rebuilt on every refresh.
