@@ -10,7 +10,7 @@ export DATABASE_URL ?= sqlite:///var/timeline.sqlite3
 SPECTRAL := tools/spectral/node_modules/.bin/spectral
 
 .PHONY: help install install-dev seed run test lint format openapi check-seeds lock clean lint-openapi \
-	fuzz soak bench bench-quick bench-clean
+	fuzz soak bench bench-quick bench-stack bench-clean
 
 help:
 	@echo "make run          install, seed the SQLite database, serve on http://127.0.0.1:$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make soak         sustained load with wrk, errors and worker memory (SOAK_SECONDS=60)"
 	@echo "make bench        load-test at 1k, 10k and 100k events vs Datasette, Flask, nginx"
 	@echo "make bench-quick  the same at 1k and 10k with short runs (about 4 minutes)"
+	@echo "make bench-stack  the compose stack under wrk: proxy cache vs static nginx, 1-3 replicas"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +87,9 @@ bench: install
 
 bench-quick: install
 	BENCH_QUICK=1 $(BIN)/python -m bench
+
+bench-stack: install
+	$(BIN)/python -m bench.stack
 
 bench-clean:
 	rm -rf bench/data bench/.venv

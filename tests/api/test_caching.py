@@ -25,7 +25,7 @@ def test_every_get_has_an_etag_and_honours_if_none_match(client, path):
     assert response.status_code == 200
     etag = response.headers["ETag"]
     assert etag.startswith('"')
-    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert response.headers["Cache-Control"] == "public, max-age=60, stale-while-revalidate=60"
     again = client.get(path, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.get_data() == b""
@@ -59,7 +59,9 @@ def test_errors_are_not_cached(client):
 
 def test_cache_max_age_is_configurable(database_url, seeded_db):
     app = create_app(Config(DATABASE_URL=database_url, CACHE_MAX_AGE=5))
-    assert app.test_client().get("/api/v1/tags").headers["Cache-Control"] == "public, max-age=5"
+    assert app.test_client().get("/api/v1/tags").headers["Cache-Control"] == (
+        "public, max-age=5, stale-while-revalidate=5"
+    )
 
 
 def test_cors_lets_any_origin_read_by_default(client):

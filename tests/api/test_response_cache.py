@@ -12,6 +12,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.api.test_events import count_queries
+from timeline_api.api import response_cache
 from timeline_api.api.counts import EXTENSION_KEY as COUNTS_KEY
 from timeline_api.api.response_cache import CachedResponse, ResponseCache, _storable_headers
 from timeline_api.app import create_app
@@ -176,3 +177,58 @@ def test_a_cache_of_no_entries_keeps_nothing_and_answers_the_same(database_url, 
     first = client.get("/api/v1/events?limit=2")
     assert client.get("/api/v1/events?limit=2").get_data() == first.get_data()
     assert len(app.extensions["response_cache"]) == 0
+
+
+def _never_renders(app) -> None:
+    """Make every view of `app` fail: an answer it still gives was not rendered."""
+
+    def rendering(*args, **kwargs):
+        raise AssertionError("a view ran")
+
+    for endpoint in list(app.view_functions):
+        app.view_functions[endpoint] = rendering
+
+
+def test_a_revalidation_is_answered_without_rendering_by_a_worker_that_never_rendered(
+    database_url, seeded_db, seeds_copy
+):
+    """What a caching proxy sends when its copy expires, to whichever replica: the ETag
+    follows from the request and the data version, so a 304 needs no rendering. Origin is
+    not part of it (a proxy shares one copy among origins when CORS allows any)."""
+    config = Config(DATABASE_URL=database_url, RATE_LIMIT="100/minute")
+    url = "/api/v1/events?limit=3"
+    first = create_app(config).test_client().get(url, headers={"Origin": "https://one.example"})
+    etag = first.headers["ETag"]
+    other = create_app(config)  # another worker or replica, with an empty response cache
+    _never_renders(other)
+    client = other.test_client()
+    for origin in ("https://one.example", "https://two.example"):
+        again = client.get(url, headers={"If-None-Match": etag, "Origin": origin})
+        assert again.status_code == 304 and not again.get_data()
+        assert again.headers["ETag"] == etag
+        assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+        # Still a request of its client: counted, and its per-request headers are made.
+        assert int(again.headers["X-RateLimit-Remaining"]) < 100
+        assert again.headers["X-Request-ID"]
+    # Another Accept is another representation: its own ETag.
+    csv = create_app(config).test_client().get(url, headers={"Accept": "text/csv"})
+    assert csv.headers["ETag"] != etag
+
+    # New data, new ETag: the old one is no longer answered 304.
+    path = seeds_copy / "events" / "alpha-plan.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["title"] = "Brand new title"
+    path.write_text(yaml.safe_dump(data))
+    load_seeds(seeds_copy)
+    fresh = create_app(config).test_client().get(url, headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
+    assert "Brand new title" in fresh.get_data(as_text=True)
+
+
+def test_a_different_code_gives_different_etags(database_url, seeded_db, monkeypatch):
+    """An image whose code or dependencies differ must not claim the bytes the old one
+    rendered under the same ETag (a rolling release runs both for a while)."""
+    config = Config(DATABASE_URL=database_url)
+    before = create_app(config).test_client().get("/api/v1/tags").headers["ETag"]
+    monkeypatch.setattr(response_cache, "code_fingerprint", lambda: "another build")
+    assert create_app(config).test_client().get("/api/v1/tags").headers["ETag"] != before

@@ -114,7 +114,10 @@ class Api(SmorestApi):
             "CacheControl",
             {
                 "description": "How long shared caches and browsers may reuse the answer.",
-                "schema": {"type": "string", "example": "public, max-age=60"},
+                "schema": {
+                    "type": "string",
+                    "example": "public, max-age=60, stale-while-revalidate=60",
+                },
             },
         )
         self.spec.components.header(

@@ -14,15 +14,26 @@ for it. Requests whose answer depends on more than the key still go through Flas
 hooks, and are answered from the same entries there: conditional requests (a 304 is
 decided by the app's conditional-GET hook) and, when rate limits are on, every request
 (each one must be counted against its client).
+
+The ETag of a stored answer is known before it is rendered: a hash of its key and of the
+code that renders it (representation_tag). So a revalidation (If-None-Match, as a caching
+proxy in front sends when its copy expires) is answered 304 by any worker of any replica
+running the same image, whether or not it ever rendered that answer: a revalidation costs
+one read of the data version, never a rendering.
 """
 
+import functools
+import hashlib
+import importlib.metadata
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask, Response, request
 
 from timeline_api.api.bounded_cache import BoundedCache
+from timeline_api.api.caching import REPRESENTATION_TAG_ENVIRON, public_cache_control
 from timeline_api.data_version import (
     DATA_VERSION_ENVIRON,
     RELEASE_TIME_ENVIRON,
@@ -57,6 +68,7 @@ CONDITIONAL_HEADERS = (
 # Where the middleware and the app's hooks tell each other about the request in hand.
 KEY_ENVIRON = "timeline_api.response_cache.key"
 STORABLE_ENVIRON = "timeline_api.response_cache.storable_endpoint"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 Key = tuple[str, ...]
 
@@ -83,9 +95,9 @@ class ResponseCache(BoundedCache[CachedResponse]):
             super().put(key, entry)
 
 
-def cache_key(environ: dict, version: str) -> Key:
-    """What a stored answer depends on besides the data: the URL as the app sees it (scheme
-    and host make its Link headers), Accept (content negotiation), Origin (CORS headers)."""
+def representation_key(environ: dict, version: str) -> Key:
+    """What the body of an answer depends on besides the data: the URL as the app sees it
+    (scheme and host make its Link headers) and Accept (content negotiation)."""
     return (
         version,
         environ.get("wsgi.url_scheme", ""),
@@ -94,8 +106,41 @@ def cache_key(environ: dict, version: str) -> Key:
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
         environ.get("HTTP_ACCEPT", ""),
-        environ.get("HTTP_ORIGIN", ""),
     )
+
+
+def cache_key(environ: dict, version: str) -> Key:
+    """What a stored answer depends on: its body's key, and Origin (CORS headers)."""
+    return (*representation_key(environ, version), environ.get("HTTP_ORIGIN", ""))
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """What renders the answers: this package's files and the installed distributions'
+    versions. Replicas of one image agree on it; a new image (code or dependencies) changes
+    it, so its ETags never claim the bytes an older image rendered."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    for distribution in sorted(
+        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+    ):
+        digest.update(distribution.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def representation_tag(environ: dict, version: str) -> str:
+    """The strong ETag of the answer to this request, without rendering it: one data
+    version, one request (as representation_key sees it) and one code give one body, byte
+    for byte, which is what the response cache already relies on. Origin is left out: it
+    changes CORS headers only, so a cache that shares one copy among origins (CORS "*")
+    can revalidate it with any of them."""
+    digest = hashlib.sha1(code_fingerprint().encode())
+    for part in representation_key(environ, version):
+        digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _cacheable(environ: dict) -> bool:
@@ -154,6 +199,7 @@ class ResponseCacheMiddleware:
             if hit is not None:
                 return self._replay(hit, environ, start_response, started)
         environ[KEY_ENVIRON] = key
+        environ[REPRESENTATION_TAG_ENVIRON] = representation_tag(environ, version)
         return self._call_and_store(key, environ, start_response)
 
     def _replay(
@@ -189,6 +235,21 @@ class ResponseCacheMiddleware:
         return [body]
 
 
+def _not_modified_without_rendering(max_age: int) -> Response | None:
+    """A 304 when If-None-Match names the ETag this request's answer would get; None (go
+    on and render) otherwise. Runs after the rate limiter's hook, so it still counts."""
+    tag = request.environ.get(REPRESENTATION_TAG_ENVIRON)
+    candidates = request.if_none_match
+    # "*" matches any current answer, which only rendering can tell exists.
+    if tag is None or not candidates or candidates.star_tag or not candidates.contains_weak(tag):
+        return None
+    del request.environ[KEY_ENVIRON]  # nothing rendered, nothing to store
+    response = Response(status=304)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = public_cache_control(max_age)
+    return response
+
+
 def init_response_cache(
     app: Flask,
     probe: DataVersionProbe,
@@ -203,13 +264,16 @@ def init_response_cache(
     version is still read for the totals and the kept SQLite connection.
     """
     cache = ResponseCache(max_entries)
+    max_age = app.config["CACHE_MAX_AGE"]
 
     @app.before_request
     def _serve_from_cache() -> Response | None:
         key = request.environ.get(KEY_ENVIRON)
-        hit = cache.get(key) if key is not None else None
-        if hit is None:
+        if key is None:
             return None
+        hit = cache.get(key)
+        if hit is None:
+            return _not_modified_without_rendering(max_age)
         # Answered from the entry: the app's after-hooks still run (304, limit headers), and
         # nothing is stored again. The entry's ETag and CORS headers are kept as they are.
         del request.environ[KEY_ENVIRON]
