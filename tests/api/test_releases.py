@@ -267,6 +267,7 @@ def test_a_release_with_the_same_data_as_an_earlier_one_is_not_served_from_its_c
 
 def test_a_past_release_still_being_prepared_is_a_503_with_retry_after(timeline, monkeypatch):
     import threading
+    from collections import OrderedDict
 
     from timeline_api.releases import snapshots
 
@@ -278,6 +279,8 @@ def test_a_past_release_still_being_prepared_is_a_503_with_retry_after(timeline,
         release_build.wait(10)
         real_build(path, release)
 
+    # A snapshot another test opened for the same release history would be served at once.
+    monkeypatch.setattr(snapshots, "_open", OrderedDict())
     monkeypatch.setattr(snapshots, "_build", slow_build)
     monkeypatch.setattr(snapshots, "BUILD_WAIT_SECONDS", 0.05)
     response = timeline.client.get("/api/v1/events?as_of=2")
