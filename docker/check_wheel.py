@@ -15,4 +15,9 @@ files = [p for p in sorted(source.rglob("*")) if p.is_file() and "__pycache__" n
 missing = [str(p) for p in files if not (installed / p.relative_to(source)).is_file()]
 if missing:
     sys.exit("Not in the wheel; add to package-data in pyproject.toml:\n" + "\n".join(missing))
+# The seed loader's own data (country outlines) loads from the installed package.
+from timeline_api.country_outlines import representative_points  # noqa: E402
+
+if not representative_points():
+    sys.exit("The installed package places no country: its outlines are missing.")
 print(f"The installed package holds all {len(files)} files of {source}/.")

@@ -30,9 +30,11 @@ vendor() {  # vendor <destination> <package> <version> <file>...
 
 DEMO=timeline_api/demo/static/vendor
 vendor "$DEMO/leaflet" leaflet "$LEAFLET" dist/leaflet.js dist/leaflet.css
-vendor "$DEMO/world-atlas" world-atlas "$WORLD_ATLAS" countries-110m.json
+# The outlines are runtime data (the seed loader places countries inside them); the demo
+# map is served the same file from there.
+vendor timeline_api/data/world-atlas world-atlas "$WORLD_ATLAS" countries-110m.json
 echo "Country outlines: Natural Earth 1:110m Admin 0 (public domain, naturalearthdata.com), as TopoJSON by world-atlas (ISC licence)." \
-  >> "$DEMO/world-atlas/VERSION"
+  >> timeline_api/data/world-atlas/VERSION
 vendor "$DEMO/topojson-client" topojson-client "$TOPOJSON_CLIENT" dist/topojson-client.min.js
 # Only the browser tests use vis-timeline and TimelineJS (the exports' real consumers).
 vendor tests/e2e/vendor/vis-timeline vis-timeline "$VIS_TIMELINE" \

@@ -1,7 +1,8 @@
 """A representative point for each country, from Natural Earth's outlines.
 
-The outlines are the 1:110m Natural Earth countries (public domain) that the demo map
-draws, vendored as TopoJSON by the npm package world-atlas. A country's representative
+The outlines are the 1:110m Natural Earth countries (public domain), vendored as TopoJSON
+from the npm package world-atlas into timeline_api/data/ (this module owns them; the demo
+map draws the same file, served from there). A country's representative
 point is computed as GEOS's (and so Shapely's `representative_point()`) interior point
 is: on the horizontal line through the middle of its largest polygon, the middle of the
 widest stretch inside it. Unlike a centroid, it always lies inside the country (the US
@@ -12,7 +13,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-OUTLINES_FILE = Path(__file__).parent / "demo/static/vendor/world-atlas/countries-110m.json"
+OUTLINES_FILE = Path(__file__).parent / "data/world-atlas/countries-110m.json"
 OUTLINES_NAME = "Natural Earth 1:110m countries (world-atlas)"
 
 Ring = list[tuple[float, float]]  # (longitude, latitude)
@@ -44,6 +45,20 @@ def _ring(indexes: list[int], arcs: list[Ring]) -> Ring:
     return ring
 
 
+def _unwrapped(ring: Ring) -> Ring:
+    """The ring with continuous longitudes: an outline across the 180° line (Fiji,
+    Russia) otherwise jumps from +180 to -180 and its middle lands near 0°."""
+    shift, previous, points = 0.0, ring[0][0], []
+    for longitude, latitude in ring:
+        if longitude - previous > 180:
+            shift -= 360
+        elif previous - longitude > 180:
+            shift += 360
+        previous = longitude
+        points.append((longitude + shift, latitude))
+    return points
+
+
 def _edges(ring: Ring):
     """Each edge of a ring, the last point joined back to the first."""
     return zip(ring, ring[1:] + ring[:1], strict=True)
@@ -67,7 +82,7 @@ def interior_point(polygon: Polygon) -> tuple[float, float]:
     crossings.sort()
     stretches = list(zip(crossings[::2], crossings[1::2], strict=True))
     west, east = max(stretches, key=lambda stretch: stretch[1] - stretch[0])
-    return (west + east) / 2, scan
+    return ((west + east) / 2 + 540) % 360 - 180, scan  # back into -180..180
 
 
 @cache
@@ -80,7 +95,7 @@ def representative_points() -> dict[int, tuple[float, float]]:
         if not country.get("id") or country["type"] not in ("Polygon", "MultiPolygon"):
             continue  # a disputed area without an ISO code
         parts = [country["arcs"]] if country["type"] == "Polygon" else country["arcs"]
-        polygons = [[_ring(ring, arcs) for ring in part] for part in parts]
+        polygons = [[_unwrapped(_ring(ring, arcs)) for ring in part] for part in parts]
         largest = max(polygons, key=lambda polygon: _area(polygon[0]))
         longitude, latitude = interior_point(largest)
         points[int(country["id"])] = (round(latitude, 5), round(longitude, 5))

@@ -80,10 +80,6 @@ class Gazetteer:
         _, _, best = max(matches, key=lambda match: (match[0], match[1]))
         return self._entry(best)
 
-    def country_name(self, country: str) -> str | None:
-        found = self._countries.get(country)
-        return found["name"] if found else None
-
     def country_point(self, country: str) -> GazetteerEntry | None:
         """The country (its GeoNames id and name) at its representative point, or None."""
         found = self._countries.get(country)

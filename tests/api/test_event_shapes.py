@@ -68,6 +68,56 @@ def test_detail_only_fields_are_not_list_fields(client):
     assert client.get("/api/v1/events?fields=citations").status_code == 422
 
 
+@pytest.mark.parametrize("name", ["score", "snippet"])
+def test_search_only_fields_are_not_detail_fields(client, name):
+    # They only mean something in a list searched with q=: a detail would answer null.
+    response = client.get(f"/api/v1/events/alpha-plan?fields=slug,{name}")
+    assert response.status_code == 422
+    assert response.get_json()["invalid_params"][0]["name"] == "fields"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events?limit=2&", "/api/v1/events/alpha-plan?"])
+def test_repeated_fields_is_a_422_naming_it(client, path):
+    # Not silently the first value: the rule of every single-valued parameter.
+    response = client.get(f"{path}fields=slug&fields=title")
+    assert response.status_code == 422
+    assert response.get_json()["invalid_params"][0]["name"] == "fields"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/events?format=csv&fields=slug", "/api/v1/events/alpha-plan?format=ics&fields=slug"],
+)
+def test_fields_with_an_export_is_a_422(client, path):
+    response = client.get(path)
+    assert response.status_code == 422
+    problem = response.get_json()
+    assert problem["invalid_params"][0]["name"] == "fields"
+    assert "JSON answers only" in problem["invalid_params"][0]["reason"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/events.csv?fields=slug", "/api/v1/events/alpha-plan.geojson?fields=slug"]
+)
+def test_export_paths_take_no_fields(client, path):
+    response = client.get(path)
+    assert response.status_code == 422
+    assert response.get_json()["invalid_params"][0]["name"] == "fields"
+
+
+def test_fields_with_an_export_by_accept_is_a_422(client):
+    response = client.get("/api/v1/events?fields=slug", headers={"Accept": "text/csv"})
+    assert response.status_code == 422
+    assert response.get_json()["invalid_params"][0]["name"] == "fields"
+
+
+@pytest.mark.parametrize("query", ["colour=red", "limit=5"])
+def test_single_event_export_rejects_unknown_parameters(client, query):
+    response = client.get(f"/api/v1/events/alpha-plan.ics?{query}")
+    assert response.status_code == 422
+    assert response.get_json()["invalid_params"][0]["name"] == query.split("=")[0]
+
+
 def test_facet_size_keeps_the_top_values_and_counts_the_rest(client):
     whole = client.get("/api/v1/events/facets").get_json()
     top = client.get("/api/v1/events/facets?facet_size=1").get_json()

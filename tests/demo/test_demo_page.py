@@ -1,10 +1,12 @@
 """The demo page at `/`: served by the app, with only local assets and links."""
 
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from timeline_api.country_outlines import OUTLINES_FILE
 from timeline_api.demo import STATIC_DIR
 
 INDEX_HTML = STATIC_DIR / "index.html"
@@ -94,9 +96,13 @@ def test_assets_load_nothing_from_elsewhere(css_name: str, js_name: str):
     assert "http://" not in js and "https://" not in js  # the API is called by path only
 
 
-@pytest.mark.parametrize("package", ["leaflet", "world-atlas", "topojson-client"])
-def test_vendored_files_say_their_version_and_licence(package: str):
-    folder = STATIC_DIR / "vendor" / package
+@pytest.mark.parametrize(
+    "folder",
+    [STATIC_DIR / "vendor/leaflet", STATIC_DIR / "vendor/topojson-client", OUTLINES_FILE.parent],
+    ids=["leaflet", "topojson-client", "world-atlas"],
+)
+def test_vendored_files_say_their_version_and_licence(folder: Path):
+    package = folder.name
     version = (folder / "VERSION").read_text(encoding="utf-8")
     assert version.startswith(f"{package} ") and "licence" in version
     assert (folder / "LICENSE").read_text(encoding="utf-8").strip()
@@ -108,6 +114,14 @@ def test_script_inserts_api_text_as_text():
     assert "innerHTML" not in js and "outerHTML" not in js and "document.write" not in js
     assert js.count("insertAdjacentHTML(") == 1
     assert 'insertAdjacentHTML("beforeend", html)' in js.split("function snippet(")[1]
+
+
+def test_outlines_are_runtime_data_served_to_the_map(client):
+    # The seed loader needs them: removing the demo must not take them away.
+    assert STATIC_DIR not in OUTLINES_FILE.parents
+    response = client.get("/demo/outlines.json")
+    assert response.status_code == 200
+    assert response.data == OUTLINES_FILE.read_bytes()
 
 
 @pytest.mark.parametrize("path", ["/demo/missing.js", "/demo/../__init__.py"])

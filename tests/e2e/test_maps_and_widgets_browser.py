@@ -1,7 +1,7 @@
-"""The map and timeline widgets in a real browser: the demo page's map (markers = the
-filtered events, no request leaves the server), the GeoJSON export drawn by Leaflet, and the
-vis-timeline and TimelineJS exports drawn by the real vis-timeline and TimelineJS (vendored
-in tests/e2e/vendor by scripts/vendor-frontend.sh)."""
+"""The map and timeline widgets in a real browser: the demo page's map (one marker per
+position, whose popups list exactly the filtered events; no request leaves the server), the
+GeoJSON export drawn by Leaflet, and the vis-timeline and TimelineJS exports drawn by the real
+vis-timeline and TimelineJS (vendored in tests/e2e/vendor by scripts/vendor-frontend.sh)."""
 
 import json
 import urllib.request
@@ -23,17 +23,39 @@ def get_json(server: Server, path: str):
         return json.load(response)
 
 
-def placed_slugs(server: Server, query: str = "") -> set[str]:
+def placed(server: Server, query: str = "") -> dict[str, tuple]:
+    """Slug -> position of each filtered event that has a place."""
     collection = get_json(server, f"/api/v1/events.geojson{query}")
-    return {f["id"] for f in collection["features"] if f["geometry"] is not None}
+    return {
+        f["id"]: tuple(f["geometry"]["coordinates"])
+        for f in collection["features"]
+        if f["geometry"] is not None
+    }
 
 
-def marker_slugs(page) -> set[str]:
-    return set(
-        page.locator("#map path.event-marker").evaluate_all(
-            "paths => paths.map(path => path.dataset.slug)"
-        )
+def marker_groups(page) -> list[list[str]]:
+    """The slugs of the events each marker stands for."""
+    return page.locator("#map path.event-marker").evaluate_all(
+        "paths => paths.map(path => path.dataset.slugs.split(' '))"
     )
+
+
+def events_in_popups(page) -> list[str]:
+    """Open each marker's popup in turn: the events it lists (its one event, or each link)."""
+    listed = []
+    for index in range(page.locator("#map path.event-marker").count()):
+        # Dispatched to the marker itself: at this zoom a nearby point may cover it.
+        page.locator("#map path.event-marker").nth(index).dispatch_event("click")
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        links = popup.locator("a.map-event")
+        if links.count():
+            listed += links.evaluate_all("links => links.map(link => link.dataset.slug)")
+        else:
+            listed.append(popup.locator("strong").inner_text())
+        page.locator(".leaflet-popup-close-button").click()
+        popup.wait_for(state="detached")
+    return listed
 
 
 def test_demo_map_shows_the_filtered_events(
@@ -43,18 +65,33 @@ def test_demo_map_shows_the_filtered_events(
         page.goto(server.url("/"))
         expect_status(page, "Showing 6 of 6 events.")
         page.locator("#map path.event-marker").first.wait_for()
-        everywhere = placed_slugs(server)
-        assert marker_slugs(page) == everywhere and len(everywhere) == 5
-        assert page.locator("#map").get_attribute("data-markers") == "5"
+        everywhere = placed(server)
+        groups = marker_groups(page)
+        # Every placed event in exactly one marker; one marker per distinct position (the
+        # three events known only as in France share France's point).
+        assert sorted(s for group in groups for s in group) == sorted(everywhere)
+        assert len(everywhere) == 5 and len(groups) == len(set(everywhere.values())) == 3
+        for group in groups:
+            assert len({everywhere[slug] for slug in group}) == 1
+        assert page.locator("#map").get_attribute("data-markers") == "3"
+        assert page.locator("#map").get_attribute("data-events") == "5"
         assert "1 without a known place" in page.locator("#map-status").inner_text()
         # The outlines are drawn: many country shapes, none of them a marker.
-        assert page.locator("#map path.leaflet-interactive").count() == 5
+        assert page.locator("#map path.leaflet-interactive").count() == 3
         assert page.locator("#map path").count() > 150
+        # What a reader can reach: the popups list every filtered event with a place, once.
+        titles = {
+            e["slug"]: e["title"] for e in get_json(server, "/api/v1/events?limit=100")["items"]
+        }
+        by_title = {title: slug for slug, title in titles.items()}
+        listed = [by_title.get(entry, entry) for entry in events_in_popups(page)]
+        assert sorted(listed) == sorted(everywhere)
 
         chip(page, "Country", "Germany").check()
         expect_status(page, "Showing 1 of 1 event.")
         page.wait_for_function("document.querySelector('#map').dataset.markers === '1'")
-        assert marker_slugs(page) == placed_slugs(server, "?country=DE") == {"beta-rejects-plan"}
+        assert list(placed(server, "?country=DE")) == ["beta-rejects-plan"]
+        assert marker_groups(page) == [["beta-rejects-plan"]]
         assert not recorder.failed, recorder.failed
 
 
@@ -62,7 +99,7 @@ def test_clicking_a_point_opens_the_event(server: Server, page, recorder: Record
     with watched(page, recorder, tmp_path):
         page.goto(server.url("/"))
         expect_status(page, "Showing 6 of 6 events.")
-        marker = page.locator('#map path.event-marker[data-slug="alpha-plan"]')
+        marker = page.locator('#map path.event-marker[data-slugs="alpha-plan"]')
         marker.wait_for()
         marker.click(force=True)  # other points may overlap it at this zoom
         popup = page.locator(".leaflet-popup-content")
@@ -73,6 +110,38 @@ def test_clicking_a_point_opens_the_event(server: Server, page, recorder: Record
         assert toggle.get_attribute("aria-expanded") == "true"
         page.locator("#detail-alpha-plan .hint", has_text="Loading").wait_for(state="detached")
         assert page.locator("#detail-alpha-plan").is_visible()
+
+
+def test_events_at_one_point_are_each_reachable(
+    server: Server, page, recorder: Recorder, tmp_path: Path
+):
+    with watched(page, recorder, tmp_path):
+        page.goto(server.url("/"))
+        expect_status(page, "Showing 6 of 6 events.")
+        # same-day-a, -b and -c are known only as in France: one point, one marker.
+        marker = page.locator('#map path.event-marker[data-slugs~="same-day-b"]')
+        marker.wait_for()
+        assert sorted(marker.get_attribute("data-slugs").split()) == [
+            "same-day-a",
+            "same-day-b",
+            "same-day-c",
+        ]
+        marker.dispatch_event("click")  # Exampleville's point, in France, may cover it
+        links = page.locator(".leaflet-popup-content a.map-event")
+        links.first.wait_for()
+        assert links.count() == 3
+        assert "3 events at France" in page.locator(".leaflet-popup-content").inner_text()
+        second = links.nth(1).get_attribute("data-slug")
+        toggle = page.locator(f"#event-{second} button[aria-expanded]")
+        assert toggle.get_attribute("aria-expanded") != "true"
+        links.nth(1).click()
+        page.wait_for_function(
+            f"document.querySelector('#event-{second} button[aria-expanded]')"
+            ".getAttribute('aria-expanded') === 'true'"
+        )
+        page.locator(f"#detail-{second} .hint", has_text="Loading").wait_for(state="detached")
+        assert page.locator(f"#detail-{second}").is_visible()
+        assert not recorder.failed, recorder.failed
 
 
 def serve_test_page(page, server: Server, html: str) -> str:
@@ -106,9 +175,12 @@ window.result = fetch("/api/v1/events.geojson").then(r => r.json()).then(collect
     id: marker.feature.id,
     lat: marker.getLatLng().lat,
     lng: marker.getLatLng().lng,
-    // As Leaflet.timeline reads each feature: an interval from start to end.
+    // As Leaflet.timeline reads each feature with the documented getInterval.
     start: Date.parse(marker.feature.properties.start),
-    end: Date.parse(marker.feature.properties.end),
+    end: Date.parse(marker.feature.properties.end_exclusive),
+    days: (Date.parse(marker.feature.properties.end_exclusive)
+           - Date.parse(marker.feature.properties.start)) / 86400000,
+    precision: marker.feature.properties.date_precision,
   }}));
 }});
 </script></body></html>"""
@@ -130,7 +202,9 @@ def test_geojson_export_draws_in_leaflet(server: Server, page, recorder: Recorde
                 event["place"]["latitude"],
                 event["place"]["longitude"],
             )
-            assert marker["start"] <= marker["end"]
+            # A day lasts one day, a month all of its days, a year 365 or 366.
+            expected = {"day": {1}, "month": {28, 29, 30, 31}, "year": {365, 366}}
+            assert marker["days"] in expected[marker["precision"]]
 
 
 VIS_PAGE = """<!doctype html><html><head><meta charset="utf-8">

@@ -46,6 +46,17 @@ def test_start_and_end_are_the_first_and_last_day_the_date_may_mean(events, cont
     assert found["clean-network-programme"]["properties"]["display_date"] == "August 2020"
 
 
+def test_end_exclusive_is_the_day_after_the_last_day(events, context):
+    # Leaflet.timeline reads instants with Date(): start..end_exclusive spans the whole period.
+    found = features(geojson.render(events, context))
+    assert {slug: f["properties"]["end_exclusive"] for slug, f in found.items()} == {
+        "un-privacy-dialogue": "2020-03-06",
+        "clean-network-programme": "2020-09-01",
+        "zurich-data-forum": "2021-06-02",
+        "reported-us-order": "2025-01-01",
+    }
+
+
 def test_country_only_event_is_marked_country(events, context):
     network = features(geojson.render(events, context))["clean-network-programme"]
     assert network["properties"]["geo_precision"] == "country"

@@ -169,6 +169,21 @@ def test_gazetteer_places_need_no_coordinates(empty_db, seeds_copy):
     assert event.place == "Genève"  # the curator's text is kept
 
 
+def test_two_spellings_of_one_city_are_one_place(empty_db, seeds_copy):
+    for name, spelling in (("same-day-a.yaml", "Genève"), ("same-day-b.yaml", "Geneva")):
+        edit_yaml(
+            seeds_copy / "events" / name,
+            lambda d, s=spelling: d.update(place=s, country="CH", coordinates=None),
+        )
+    load_seeds(seeds_copy)
+    places = {
+        Place.get_by_id(event.location_id).slug
+        for event in Event.select().where(Event.slug.in_(["same-day-a", "same-day-b"]))
+    }
+    assert places == {"geneva-ch"}
+    assert Place.select().where(Place.gazetteer_id == 2660646).count() == 1
+
+
 def test_one_place_placed_two_ways_is_a_problem(seeds_copy):
     """same-day-a and same-day-b name one place (Exampleville, FR) at different points."""
     for name, latitude in (("same-day-a.yaml", 10.0), ("same-day-b.yaml", 20.0)):

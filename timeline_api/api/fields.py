@@ -134,7 +134,10 @@ class FieldSelection(fields.String):
             metadata={
                 "description": "Return only these fields (comma-separated), as sparse "
                 "fieldsets do: " + ", ".join(f"`{name}`" for name in self.known) + ". "
-                "An unknown field is a 422 naming it. Omit for every field.",
+                "Given twice (`fields=slug&fields=title`) it is a 422, as every "
+                "single-valued parameter is: name them all in one. An unknown field is a 422 "
+                "naming it; so is `fields` with an export format (it shapes JSON answers "
+                "only). Omit for every field.",
                 **kwargs.pop("metadata", {}),
             },
             **kwargs,

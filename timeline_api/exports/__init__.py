@@ -68,8 +68,8 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "geojson",
             geojson.MEDIA_TYPE,
             geojson.render,
-            "GeoJSON (RFC 7946) FeatureCollection: a Point per placed event, with start and "
-            "end days and both precisions, as Leaflet.timeline reads them.",
+            "GeoJSON (RFC 7946) FeatureCollection: a Point per placed event; `start`, `end` "
+            "(last day, inclusive) and `end_exclusive` (the day after, for Leaflet.timeline).",
         ),
         ExportFormat(
             "vistimeline",

@@ -2,13 +2,18 @@
 
 Each placed event is a Point at its place ([longitude, latitude], WGS 84); an event with no
 known place keeps its Feature with a null geometry (RFC 7946, 3.2), so the collection holds
-the same events as every other export. Partial dates, as Leaflet.timeline and
-Leaflet.TimeDimension read them: `start` and `end` are the first and last day the date may
-mean ("2020-08-01" and "2020-08-31" for August 2020), beside `date` as curated and its
-`date_precision`. `geo_precision` says whether the point is the city or only the country.
+the same events as every other export. Partial dates: `start` and `end` are the first and
+last day the date may mean ("2020-08-01" and "2020-08-31" for August 2020; `end` is
+inclusive), beside `date` as curated and its `date_precision`. `end_exclusive` is the day
+after `end`: Leaflet.timeline and Leaflet.TimeDimension read instants with `Date()`, so an
+interval from `start` to `end` would give a one-day event no length and lose a month's last
+day; `getInterval: f => ({start: Date.parse(f.properties.start), end:
+Date.parse(f.properties.end_exclusive)})` gives each event its whole period.
+`geo_precision` says whether the point is the city or only the country.
 """
 
 import json
+from datetime import timedelta
 
 from timeline_api.exports.context import ExportContext
 from timeline_api.exports.wording import human_date
@@ -40,6 +45,7 @@ def feature(event: dict, context: ExportContext) -> dict:
             "display_date": human_date(event),
             "start": event["date_start"].isoformat(),
             "end": event["date_end"].isoformat(),
+            "end_exclusive": (event["date_end"] + timedelta(days=1)).isoformat(),
             "event_type": event["event_type"],
             "place": place.get("name"),
             "country": event.get("country"),

@@ -3,7 +3,10 @@
 An event's `place` (with its `country`) is looked up in the gazetteer; a curator's
 `coordinates` override the lookup or place what the gazetteer lacks. An event with a
 country but no place gets the country's point (`geo_precision: country`). Places are
-shared: every event naming the same place in the same country points at one place row.
+shared: every event naming the same place in the same country points at one place row. A
+gazetteer city is keyed by the gazetteer's own name for it, so "Genève" and "Geneva" are one
+row (one GeoNames id). `geo_precision: city` means the named place itself, whether the
+gazetteer or the curator's `coordinates` placed it (`coordinates_from` says which).
 """
 
 import re
@@ -76,7 +79,7 @@ def resolve_place(event: dict, gazetteer: Gazetteer) -> dict | None:
                 f"{country}; give its 'coordinates' (latitude, longitude)",
             )
         return _place(
-            place_slug(name, country),
+            place_slug(found.name, country),  # every spelling of one city: one row
             found.name,
             country,
             found.latitude,

@@ -64,6 +64,7 @@ def list_events(**params):
     with showing(params.pop("as_of", None), params.get("q")):
         if export is not None:
             reject_paging()
+            _no_fields_in_exports(params)
             return export_response(export, params)
         sort = sort_order(params)
         page = paginate(
@@ -141,11 +142,19 @@ def get_event(slug: str, **params):
         event = Event.get_or_none(Event.slug == slug)
         if event is not None:
             if export is not None:
+                _no_fields_in_exports(params)
                 return single_event_export_response(export, event)
             detail = sparse(event_detail(event), params.get("fields_"))
     if event is None:
         answer_missing("event", slug, shown)
     return detail, {"Vary": "Accept"}
+
+
+def _no_fields_in_exports(params: dict) -> None:
+    """`fields=` shapes JSON answers; an export ignoring it would mislead, so it is a 422."""
+    if params.get("fields_"):
+        reason = "Applies to JSON answers only, not to an export format (format= or Accept)."
+        abort(422, invalid_params=[{"name": "fields", "in": "query", "reason": reason}])
 
 
 def _event_or_gone(slug: str) -> Event:

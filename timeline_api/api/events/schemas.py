@@ -213,8 +213,9 @@ class PlaceSchema(Schema):
     )
     geo_precision = fields.String(
         metadata={
-            "description": "What the point stands for: `city` (the place itself) or "
-            "`country` (only the country is known).",
+            "description": "What the point stands for: `city` (the named place itself, "
+            "placed by the gazetteer or, when `gazetteer_id` is null, by the curator's "
+            "coordinates) or `country` (only the country is known).",
             "example": "city",
         }
     )
@@ -633,7 +634,8 @@ class EventDetailArgsSchema(Schema):
         "`Accept` header."
     )
     fields_ = FieldSelection(
-        list(EventDetailSchema().fields),
+        # score and snippet belong to a list searched with q=; a detail has neither.
+        [name for name in EventDetailSchema().fields if name not in ("score", "snippet")],
         data_key="fields",
         metadata=filter_examples("slug,title,date,place,citations", "A few fields"),
     )
