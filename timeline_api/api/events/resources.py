@@ -1,5 +1,7 @@
 """GET /events and GET /events/{slug}."""
 
+from flask_smorest import abort
+
 from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.as_of import showing
 from timeline_api.api.counts import count_rows
