@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.postgres_server import PostgresServer, find_server_binaries
+from tests.release_timeline import own_snapshot_folder, timeline  # noqa: F401  (fixtures)
 from tests.support import (  # noqa: F401  (re-exported for test modules)
     FIXTURE_ARTICLES,
     FIXTURE_SEEDS,

@@ -13,7 +13,7 @@ def test_healthz_is_alive_without_the_database(client):
 
 def test_readyz_reports_the_loaded_dataset(client):
     body = client.get("/readyz").get_json()
-    assert body["status"] == "ready" and body["events"] == 6
+    assert body["status"] == "ready" and body["events"] == 6 and body["release"] == 1
     assert len(body["data_version"]) == 64
 
 

@@ -15,6 +15,7 @@ from timeline_api.api.docs import SWAGGER_UI_ASSETS_PATH, docs_assets_blueprint
 from timeline_api.api.events import events_blueprint, exports_blueprint
 from timeline_api.api.index import index_blueprint, register_trailing_slash_redirects
 from timeline_api.api.rate_limits import init_rate_limits
+from timeline_api.api.releases import changes_blueprint, releases_blueprint
 from timeline_api.api.request_limits import register_request_limits
 from timeline_api.api.response_cache import init_response_cache
 from timeline_api.api.security_headers import register_security_headers
@@ -67,6 +68,8 @@ def create_app(config: Config | None = None) -> Flask:
         sources_blueprint,
         actors_blueprint,
         tags_blueprint,
+        releases_blueprint,
+        changes_blueprint,
         dataset_blueprint,
         health_blueprint,
     ):

@@ -39,12 +39,28 @@ def _seed(args: argparse.Namespace) -> int:
     bind_database(config.DATABASE_URL, role="command")
     migrate_database()  # idempotent: seeding a fresh database just works
     try:
-        report = load_seeds(args.seeds)
+        report = load_seeds(args.seeds, message=args.message)
     except SeedError as error:
         print(f"Seeds not loaded; the database is unchanged.\n{error}", file=sys.stderr)
         return 1
     print(report.summary())
     return 0
+
+
+def _releases(args: argparse.Namespace) -> int:
+    from timeline_api.database import bind_database
+    from timeline_api.releases.cli import print_releases
+
+    bind_database(Config.from_env().DATABASE_URL, role="command")
+    return print_releases(args.limit)
+
+
+def _history(args: argparse.Namespace) -> int:
+    from timeline_api.database import bind_database
+    from timeline_api.releases.cli import print_history
+
+    bind_database(Config.from_env().DATABASE_URL, role="command")
+    return print_history(args.kind, args.slug)
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -169,7 +185,24 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the seeds folder: sources.yaml, actors.yaml, tags.yaml, events/ "
         f"(default: {DEFAULT_SEEDS})",
     )
+    seed.add_argument(
+        "--message", "-m", default=None, help="what changed, kept with the release it makes"
+    )
     seed.set_defaults(handler=_seed)
+
+    releases = commands.add_parser("releases", help="list the releases, newest first")
+    releases.add_argument("--limit", type=int, default=20, help="how many (default 20; 0: all)")
+    releases.set_defaults(handler=_releases)
+
+    history = commands.add_parser("history", help="print every revision of one record")
+    history.add_argument("slug")
+    history.add_argument(
+        "--kind",
+        choices=["event", "source", "actor", "tag"],
+        default="event",
+        help="default: event",
+    )
+    history.set_defaults(handler=_history)
 
     check = commands.add_parser("check-seeds", help="validate the seeds, report every problem")
     check.add_argument(

@@ -26,7 +26,10 @@ from timeline_api.models import DatasetState, database
 # Set by the response cache for the API requests it sees: the version, or None when it
 # could not be read. Absent for other routes (pages, probes, /metrics).
 DATA_VERSION_ENVIRON = "timeline_api.data_version"
-VERSION_QUERY = "SELECT version FROM datasetstate WHERE id = 1"
+# The time of that version's release, read with it (as the engine returns it), for
+# Last-Modified (api/caching.py) without another query.
+RELEASE_TIME_ENVIRON = "timeline_api.release_time"
+VERSION_QUERY = "SELECT version, loaded_at FROM datasetstate WHERE id = 1"
 
 
 def sqlite_file_path(url: str) -> str | None:
@@ -66,28 +69,37 @@ class DataVersionProbe:
 
     def read(self) -> str | None:
         """The current data version, or None when it cannot be told."""
+        return self.read_with_time()[0]
+
+    def read_with_time(self) -> tuple[str | None, object]:
+        """The current data version and its release's time (a datetime, or the text SQLite
+        stores), or (None, None) when they cannot be told."""
         if self._sqlite_path is None:
             return self._read_through_models()
         with self._lock:
             return self._read_sqlite()
 
-    def _read_through_models(self) -> str | None:
-        query = DatasetState.select(DatasetState.version).where(DatasetState.id == 1)
+    def _read_through_models(self) -> tuple[str | None, object]:
+        query = DatasetState.select(DatasetState.version, DatasetState.loaded_at).where(
+            DatasetState.id == 1
+        )
         try:
             if not database.is_closed():
                 # Inside a request (counts.py checks the version again): its connection;
                 # connection_context() would close it on leaving, mid-request.
-                return query.scalar()
-            with database.connection_context():
-                return query.scalar()
+                rows = list(query.tuples())
+            else:
+                with database.connection_context():
+                    rows = list(query.tuples())
         except (PeeweeException, MaxConnectionsExceeded):
-            return None  # the ordinary path meets the same fault and answers for it
+            return None, None  # the ordinary path meets the same fault and answers for it
+        return rows[0] if rows else (None, None)
 
-    def _read_sqlite(self) -> str | None:
+    def _read_sqlite(self) -> tuple[str | None, object]:
         identity = file_identity(self._sqlite_path)
         if identity is None:
             self._close()
-            return None
+            return None, None
         try:
             if self._connection is None or identity != self._file_identity:
                 self._close()
@@ -103,8 +115,8 @@ class DataVersionProbe:
             rows = self._connection.execute(VERSION_QUERY).fetchall()  # all: the statement ends
         except sqlite3.Error:
             self._close()
-            return None
-        return rows[0][0] if rows else None
+            return None, None
+        return rows[0] if rows else (None, None)
 
     def _close(self) -> None:
         if self._connection is not None:

@@ -90,13 +90,15 @@ def migrate_database() -> list[str]:
             db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_ID,))
             try:
                 applied = Runner(db, str(MIGRATIONS_DIR)).up()
+                # Under the lock too: replicas creating the search table at once collided.
+                search_backend(db).create_schema(db)
             finally:
                 db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_ID,))
         else:
             # SQLite: an IMMEDIATE transaction holds the write lock for the whole run.
             with db.atomic("IMMEDIATE"):
                 applied = Runner(db, str(MIGRATIONS_DIR)).up()
-        search_backend(db).create_schema(db)
+            search_backend(db).create_schema(db)
     return applied
 
 

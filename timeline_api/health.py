@@ -32,15 +32,19 @@ class ReadinessSchema(Schema):
     )
     data_version = fields.String(
         metadata={
-            "description": "Digest of the loaded seeds; changes whenever the data does.",
+            "description": "Changes with every release: what the caches key on.",
             "example": "3f1c2a9b8e7d",
         }
     )
     loaded_at = fields.DateTime(
         metadata={
-            "description": "When the data last changed (UTC).",
+            "description": "When the data last changed (UTC): the time of the current release.",
             "example": "2026-11-23T06:30:00",
         }
+    )
+    release = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The number of the current release.", "example": 3},
     )
 
 
@@ -91,6 +95,7 @@ def check_readiness():
                 "events": state.event_count,
                 "data_version": state.version,
                 "loaded_at": state.loaded_at.replace(tzinfo=dt.UTC).isoformat(),
+                "release": state.release,
             }
         )
     )

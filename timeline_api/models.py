@@ -5,6 +5,8 @@ period it may mean (`date_start`, `date_end`), so that range filters and sorting
 work on plain indexed columns whatever the precision.
 """
 
+import threading
+
 from peewee import (
     CharField,
     CompositeKey,
@@ -18,7 +20,47 @@ from peewee import (
     TextField,
 )
 
-database = DatabaseProxy()
+
+class SwitchableDatabaseProxy(DatabaseProxy):
+    """The models' database, which one thread may point elsewhere for a while.
+
+    `as_of` requests read a past release from a snapshot database (releases/snapshots.py):
+    `use_database(db)` points this thread's queries at it while the rest of the process
+    keeps the bound database.
+    """
+
+    __slots__ = ("_bound", "_local")
+
+    def __init__(self):
+        object.__setattr__(self, "_local", threading.local())
+        super().__init__()
+
+    def __setattr__(self, attr, value):
+        if attr not in ("obj", "_callbacks", "_Model", "_bound"):
+            raise AttributeError("Cannot set attribute on proxy.")
+        object.__setattr__(self, attr, value)
+
+    @property
+    def obj(self):
+        override = getattr(self._local, "database", None)
+        return override if override is not None else self._bound
+
+    @obj.setter
+    def obj(self, value):
+        object.__setattr__(self, "_bound", value)
+
+    def overridden(self) -> bool:
+        """Whether this thread reads another database than the bound one."""
+        return getattr(self._local, "database", None) is not None
+
+    def override(self, db) -> object:
+        """Point this thread at `db` (None: back to the bound database); return the previous."""
+        previous = getattr(self._local, "database", None)
+        self._local.database = db
+        return previous
+
+
+database = SwitchableDatabaseProxy()
 
 
 class BaseModel(Model):
@@ -98,6 +140,11 @@ class Event(BaseModel):
     country = CharField(max_length=2, null=True, index=True)
     # The resolved place: `place` above is the name as the curator wrote it.
     location = ForeignKeyField(Place, null=True, backref="events", on_delete="SET NULL")
+    # When the release that first published it came out, and the last that changed it (ISO
+    # 8601 text in UTC, served as is: no parsing per row), and its revision.
+    created_at = CharField(max_length=32, null=True)
+    updated_at = CharField(max_length=32, null=True)
+    revision = IntegerField(null=True)
 
     class Meta:
         # Sorting and keyset pagination walk (date_start, slug) in both directions; the type
@@ -178,6 +225,63 @@ class DatasetState(BaseModel):
     version = CharField(max_length=64)
     loaded_at = DateTimeField()
     event_count = IntegerField()
+    release = IntegerField(null=True)  # the release the tables show
+
+
+class Release(BaseModel):
+    """One published state of the dataset: made by a seed load that changed something.
+
+    Immutable once written; `counts` is JSON: {kind: {created, updated, deleted, renamed}}.
+    """
+
+    number = IntegerField(primary_key=True)
+    created_at = DateTimeField()
+    data_version = CharField(max_length=64)
+    message = TextField(null=True)
+    counts = TextField()
+    event_count = IntegerField()
+
+    class Meta:
+        table_name = "dataset_release"
+
+
+class Record(BaseModel):
+    """One event, source, actor or tag across its whole life: renames keep the record."""
+
+    id = IntegerField(primary_key=True)  # given by the loader, under its lock
+    kind = CharField(max_length=10)
+    slug = CharField(max_length=80)  # its latest slug
+    digest = CharField(max_length=64)  # of its latest content
+    revision = IntegerField()
+    created_release = IntegerField()
+    updated_release = IntegerField()
+    deleted_release = IntegerField(null=True)
+
+    class Meta:
+        table_name = "dataset_record"
+        indexes = ((("kind", "slug"), False),)
+
+
+class Revision(BaseModel):
+    """A record as one release left it; the id orders the changes feed. Never rewritten."""
+
+    id = IntegerField(primary_key=True)  # given by the loader, under its lock: commit order
+    record = IntegerField()
+    kind = CharField(max_length=10)
+    slug = CharField(max_length=80)
+    release = IntegerField(index=True)
+    number = IntegerField()  # the record's revision: 1, 2, 3...
+    change = CharField(max_length=10)  # created, updated, deleted, renamed
+    previous_slug = CharField(max_length=80, null=True)
+    content = TextField(null=True)  # the record as JSON; null when deleted
+
+    class Meta:
+        table_name = "record_revision"
+        indexes = (
+            (("record", "id"), False),
+            (("kind", "id"), False),
+            (("kind", "previous_slug"), False),
+        )
 
 
 ALL_MODELS: list[type[BaseModel]] = [
@@ -193,4 +297,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     EventPoint,
     EventRelation,
     DatasetState,
+    Release,
+    Record,
+    Revision,
 ]

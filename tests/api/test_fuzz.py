@@ -32,10 +32,12 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 # Values whose validity no schema can state: a cursor is an opaque token the API issues,
 # a partial date must exist in the calendar and `to` must not precede `from`, and `q` has
-# a grammar (an unbalanced quote is a documented 400). A generated value of these may
-# rightly be rejected, so only for them is the "schema-valid requests are accepted" check
-# left out; every other check still runs on those cases, and all checks on the others.
-SEMANTIC_PARAMETERS = {"cursor", "from", "to", "q"}
+# a grammar (an unbalanced quote is a documented 400), `since` is a cursor too, and `as_of`
+# must name a release that exists (one in the future is a documented 422). A generated
+# value of these may rightly be rejected, so only for them is the "schema-valid requests are
+# accepted" check left out; every other check still runs on those cases, and all checks on
+# the others.
+SEMANTIC_PARAMETERS = {"cursor", "from", "to", "q", "since", "as_of"}
 
 
 def pages_an_export(query: dict | None) -> bool:

@@ -6,6 +6,13 @@ filtered total from `total`. Every GET answers with an `ETag`; send it back in
 `If-None-Match` to get a `304 Not Modified`. Errors are RFC 9457 problem documents
 (`application/problem+json`) naming each rejected parameter in `invalid_params`.
 Browsers on any origin may read the API (CORS; origins are configurable).
+
+The data changes only by releases: each seed load that changes something is a numbered,
+immutable release (`/api/v1/releases`). Follow every change with `/api/v1/changes`
+(a durable cursor in `since`) or `/api/v1/changes.atom`; read any record's revisions at
+`/{kind}/{slug}/history`; read the timeline as a past release published it with `as_of`.
+A removed record answers 410 Gone, a renamed one's old URL 308. Data answers carry
+`Last-Modified` (the time of the release shown) and honour `If-Modified-Since`.
 """
 
 import http

@@ -1,6 +1,32 @@
-"""Conditional GETs for every resource: an ETag, If-None-Match -> 304, Cache-Control."""
+"""Conditional GETs for every resource: an ETag, Last-Modified, 304s, Cache-Control."""
 
-from flask import Flask, Response, request
+import datetime as dt
+
+from flask import Flask, Response, g, request
+
+from timeline_api.data_version import RELEASE_TIME_ENVIRON
+from timeline_api.models import DatasetState
+from timeline_api.releases.records import utc
+
+# Answers made from the data: their Last-Modified is the time of the release they show.
+DATA_BLUEPRINTS = frozenset(
+    {"events", "exports", "sources", "actors", "tags", "releases", "changes", "dataset"}
+)
+
+
+def _release_time() -> dt.datetime | None:
+    """When the release shown was published: the one `as_of` named, else the current one
+    (read with the data version before the request, so it costs no query)."""
+    shown = g.get("shown_release")
+    if shown is not None:
+        return utc(shown.created_at)
+    loaded_at = request.environ.get(RELEASE_TIME_ENVIRON)
+    if loaded_at is None:  # not probed (the response cache is not in front), or no data
+        loaded_at = DatasetState.select(DatasetState.loaded_at).where(DatasetState.id == 1).scalar()
+    if isinstance(loaded_at, str):  # as SQLite stores it
+        loaded_at = dt.datetime.fromisoformat(loaded_at)
+    return utc(loaded_at)
+
 
 # The ETag the response cache derived for the answer (response_cache.representation_tag).
 REPRESENTATION_TAG_ENVIRON = "timeline_api.response_cache.representation_tag"
@@ -15,10 +41,12 @@ def public_cache_control(max_age: int) -> str:
 
 
 def register_conditional_get(app: Flask) -> None:
-    """Tag every successful GET with a strong ETag and answer 304 when it matches.
+    """Tag every successful GET with a strong ETag and answer 304 when it matches
+    (If-None-Match, or If-Modified-Since against Last-Modified).
 
     API answers get the tag the response cache derived from their key and the data version
     (so a revalidation can be answered without rendering); others a hash of their body.
+    Data answers carry the Last-Modified of the release they show.
     """
     max_age = app.config["CACHE_MAX_AGE"]
 
@@ -30,6 +58,8 @@ def register_conditional_get(app: Flask) -> None:
             and not response.direct_passthrough
         ):
             response.headers.setdefault("Cache-Control", public_cache_control(max_age))
+            if request.blueprint in DATA_BLUEPRINTS and response.last_modified is None:
+                response.last_modified = _release_time()
             tag = request.environ.get(REPRESENTATION_TAG_ENVIRON)
             if tag is not None and "ETag" not in response.headers:
                 response.set_etag(tag)

@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable
 from functools import reduce
 
-from flask_smorest import abort
 from peewee import Field, ModelSelect, fn
 
 from timeline_api.api.events.representation import event_summaries, events_linked_by
+from timeline_api.api.history import answer_missing
 from timeline_api.api.pagination import SortKey, link_header, page_body, paginate
 
 
@@ -59,9 +59,9 @@ def catalogue_page(
 def catalogue_detail(
     model, slug: str, link_field: Field, fields_of: Callable[[object, list], dict]
 ) -> dict:
-    """One entry by slug (404 otherwise) with the summaries of its linked events."""
+    """One entry by slug with the summaries of its linked events (else 308, 410 or 404)."""
     row = model.get_or_none(model.slug == slug)
     if row is None:
-        abort(404, message=f"No {model.__name__.lower()} with slug {slug!r}.")
+        answer_missing(model.__name__.lower(), slug)
     events = events_linked_by(link_field, [row.id])[row.id]
     return {**fields_of(row, events), "events": event_summaries(events)}

@@ -8,6 +8,7 @@ from flask import Response, request
 from marshmallow import Schema, fields
 from peewee import DatabaseError, InterfaceError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.routing import RequestRedirect
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 # Unreachable or locked (OperationalError), a dropped connection (InterfaceError), or a file
@@ -71,6 +72,24 @@ class ProblemSchema(Schema):
             "parameters."
         },
     )
+    removed_in_release = fields.Integer(
+        metadata={
+            "description": "410 Gone only: the number of the release that removed the record.",
+            "example": 3,
+        }
+    )
+    release = fields.String(
+        metadata={
+            "description": "410 Gone only: that release's API URL.",
+            "example": "/api/v1/releases/3",
+        }
+    )
+    history = fields.String(
+        metadata={
+            "description": "410 Gone only: the removed record's history, every revision of it.",
+            "example": "/api/v1/events/an-event/history",
+        }
+    )
 
 
 def problem_response(
@@ -80,6 +99,7 @@ def problem_response(
     title: str | None = None,
     invalid_params: Iterable[dict] = (),
     headers: dict | None = None,
+    members: dict | None = None,
 ) -> Response:
     """Build a problem+json response; every error path of the app ends here."""
     body = {
@@ -92,6 +112,7 @@ def problem_response(
     invalid_params = list(invalid_params)
     if invalid_params:
         body["invalid_params"] = invalid_params
+    body.update(members or {})  # extension members of this problem type
     response = Response(
         json.dumps(body, ensure_ascii=False),
         status=status,
@@ -138,6 +159,8 @@ def handle_http_exception(error: HTTPException) -> Response:
     """Turn any HTTPException (webargs validation, abort(), routing) into a problem."""
     if isinstance(error, InternalServerError):
         return handle_unexpected_error(error.original_exception or error)
+    if isinstance(error, RequestRedirect):  # a renamed record's old URL: 308 with Location
+        return Response(status=error.code, headers={"Location": error.new_url})
     data = getattr(error, "data", None) or {}
     headers = dict(error.get_headers())  # keeps Allow on 405, Retry-After on 503
     headers.pop("Content-Type", None)
@@ -151,7 +174,11 @@ def handle_http_exception(error: HTTPException) -> Response:
     if error.code == 429:  # flask-limiter's description is the limit itself, e.g. "3 per 1 minute"
         detail = f"Rate limit of {error.description} per client exceeded; retry after Retry-After."
     return problem_response(
-        error.code or 500, detail, invalid_params=invalid_params, headers=headers
+        error.code or 500,
+        detail,
+        invalid_params=invalid_params,
+        headers=headers,
+        members=data.get("members"),
     )
 
 

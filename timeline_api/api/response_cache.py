@@ -34,7 +34,11 @@ from flask import Flask, Response, request
 
 from timeline_api.api.bounded_cache import BoundedCache
 from timeline_api.api.caching import REPRESENTATION_TAG_ENVIRON, public_cache_control
-from timeline_api.data_version import DATA_VERSION_ENVIRON, DataVersionProbe
+from timeline_api.data_version import (
+    DATA_VERSION_ENVIRON,
+    RELEASE_TIME_ENVIRON,
+    DataVersionProbe,
+)
 from timeline_api.observability import REQUEST_ID_HEADER, RequestRecorder, accept_or_generate
 
 MAX_ENTRIES = 2048
@@ -185,7 +189,8 @@ class ResponseCacheMiddleware:
         if not _cacheable(environ):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        version = environ[DATA_VERSION_ENVIRON] = self.probe.read()
+        version, environ[RELEASE_TIME_ENVIRON] = self.probe.read_with_time()
+        environ[DATA_VERSION_ENVIRON] = version
         if version is None:  # no data yet, or a failing database: the app answers
             return self.wsgi_app(environ, start_response)
         key = cache_key(environ, version)

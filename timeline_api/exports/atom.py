@@ -1,13 +1,18 @@
 """Atom (RFC 4287) with `feedgen`: newest events first, whatever order the query asked for.
 
-Partial dates: Atom has no field for when an event happened (`updated` is when the entry
-changed, and is the data's timestamp here), so the date and its precision are written in
-the entry's text content ("Date known only to the month (2020-08)."). Entries are ordered
-by the first day the date may mean, then slug, newest first.
+Time: an entry's `published` is when the release that first published the event came
+out, and its `updated` when the last release that changed it did (the feed's `updated`
+is the time of the release shown), never the time of a request or of a load that changed
+nothing. Partial dates: Atom has no field for when an event happened, so the date and its
+precision are written in the entry's text content ("Date known only to the month
+(2020-08)."). Entries are ordered by the first day the date may mean, then slug, newest
+first.
 
 The feed id is one fixed UUID for every export of this timeline; filtered exports are told
 apart by their self link.
 """
+
+import datetime as dt
 
 from feedgen.feed import FeedGenerator
 
@@ -33,7 +38,10 @@ def _add_entry(feed: FeedGenerator, event: dict, context: ExportContext) -> None
     entry = feed.add_entry(order="append")  # feedgen prepends by default
     entry.id(event_uuid(event["slug"]).urn)
     entry.title(event["title"])
-    entry.updated(context.updated_utc)
+    updated = event.get("updated_at")
+    entry.updated(dt.datetime.fromisoformat(updated) if updated else context.updated_utc)
+    if event.get("created_at"):
+        entry.published(dt.datetime.fromisoformat(event["created_at"]))
     entry.summary(event["summary"], type="text")
     entry.content(content(event, context), type="text")
     # feedgen 1.0 writes only href on entry links (python-feedgen#135); a link without rel
@@ -48,7 +56,7 @@ def _add_entry(feed: FeedGenerator, event: dict, context: ExportContext) -> None
 
 
 def render(events: list[dict], context: ExportContext) -> bytes:
-    """An Atom feed of the events, newest first, with every timestamp = `context.updated`."""
+    """An Atom feed of the events, newest first, dated by their releases."""
     feed = FeedGenerator()
     feed.id(feed_uuid().urn)
     feed.title(context.title)

@@ -8,6 +8,11 @@ carries `X-TIMELINE-DATE-PRECISION` (day, month or year) for programs. Events ar
 TRANSP:TRANSPARENT, so a year-long span never shows its subscriber as busy. A placed
 event has LOCATION (the city, or the country when only that is known) and GEO (its point).
 
+Corrections: SEQUENCE is the event's revision minus one (RFC 5545 starts at 0, and each
+release that changes the event adds one), CREATED and LAST-MODIFIED the times of the
+releases that first published and last changed it, so a subscribed calendar replaces its
+copy when the event is corrected.
+
 An empty selection gives a VCALENDAR without components, which clients read as an empty
 calendar (RFC 5545's grammar asks for one component; icalendar and common clients accept none).
 """
@@ -49,6 +54,12 @@ def vevent(event: dict, context: ExportContext) -> Event:
     if event["tags"]:
         component.add("categories", [tag["slug"] for tag in event["tags"]])
     component.add("transp", "TRANSPARENT")
+    if event.get("revision"):
+        component.add("sequence", event["revision"] - 1)
+    if event.get("created_at"):
+        component.add("created", dt.datetime.fromisoformat(event["created_at"]))
+    if event.get("updated_at"):
+        component.add("last-modified", dt.datetime.fromisoformat(event["updated_at"]))
     component.add("x-timeline-date-precision", event["date_precision"])
     return component
 

@@ -208,6 +208,35 @@ def _check_unique(dataset: Dataset, records: list[dict], kind: str) -> list[Seed
     ]
 
 
+def _check_previous_slugs(dataset: Dataset, records: list[dict], kind: str) -> list[SeedProblem]:
+    """A previous slug redirects to its record's slug, so it must not name a record in use,
+    nor be claimed by two records."""
+    problems = []
+    in_use = {record["slug"] for record in records}
+    claimed: dict[str, str] = {}
+    for record in records:
+        for index, old in enumerate(record.get("previous_slugs") or ()):
+            if old in in_use:
+                reason = (
+                    "a record cannot be its own previous slug"
+                    if old == record["slug"]
+                    else f"previous slug {old!r} is still in use by another {kind}"
+                )
+                problems.append(_problem(dataset, record, ("previous_slugs", index), reason))
+            elif old in claimed:
+                problems.append(
+                    _problem(
+                        dataset,
+                        record,
+                        ("previous_slugs", index),
+                        f"previous slug {old!r} is also claimed by {kind} {claimed[old]!r}",
+                    )
+                )
+            else:
+                claimed[old] = record["slug"]
+    return problems
+
+
 def _check_date(
     dataset: Dataset, record: dict, value_key: str, precision_key: str
 ) -> list[SeedProblem]:
@@ -245,6 +274,7 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
         (dataset.events, "event"),
     ):
         problems.extend(_check_unique(dataset, records, kind))
+        problems.extend(_check_previous_slugs(dataset, records, kind))
     for source in dataset.sources:
         problems.extend(_check_date(dataset, source, "published", "published_precision"))
 

@@ -43,10 +43,11 @@ def check_seeds(seeds_dir: Path | str, articles_dir: Path | str | None = None) -
     return problems
 
 
-def load_seeds(seeds_dir: Path | str) -> LoadReport:
-    """Validate the seeds, then make the database match them in one transaction."""
+def load_seeds(seeds_dir: Path | str, message: str | None = None) -> LoadReport:
+    """Validate the seeds, then make the database match them in one transaction; a load
+    that changes anything makes a release (with `message`, if given)."""
     with _cycle_collector_paused():
         dataset, problems = read_dataset(Path(seeds_dir))
         if problems:
             raise SeedError(problems)
-        return write_dataset(dataset)
+        return write_dataset(dataset, message)

@@ -66,12 +66,18 @@ class PartialDateText(fields.String):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+def previous_slugs_field() -> fields.List:
+    """Slugs a record was published under before it was renamed: the old URLs redirect."""
+    return fields.List(Slug(), load_default=list)
+
+
 def _choice(vocabulary: dict) -> validate.OneOf:
     return validate.OneOf(sorted(vocabulary), error="Must be one of: {choices}.")
 
 
 class SourceSeedSchema(Schema):
     slug = Slug(required=True)
+    previous_slugs = previous_slugs_field()
     publisher = NonBlankString(required=True)
     publisher_note = fields.String(load_default=None, allow_none=True)
     headline = NonBlankString(required=True)
@@ -112,6 +118,7 @@ class SourceSeedSchema(Schema):
 
 class ActorSeedSchema(Schema):
     slug = Slug(required=True)
+    previous_slugs = previous_slugs_field()
     name = NonBlankString(required=True)
     actor_type = fields.String(required=True, validate=_choice(ACTOR_TYPES))
     country = CountryCode(load_default=None, allow_none=True)
@@ -120,6 +127,7 @@ class ActorSeedSchema(Schema):
 
 class TagSeedSchema(Schema):
     slug = Slug(required=True)
+    previous_slugs = previous_slugs_field()
     name = NonBlankString(required=True)
     description = fields.String(load_default=None, allow_none=True)
 
@@ -160,6 +168,7 @@ class CoordinatesSeedSchema(Schema):
 
 class EventSeedSchema(Schema):
     slug = Slug(required=True)
+    previous_slugs = previous_slugs_field()
     title = NonBlankString(required=True)
     summary = NonBlankString(required=True)
     date = PartialDateText(required=True)

@@ -4,16 +4,14 @@ Rows are matched on their natural keys (slugs, link tuples), so loading the same
 seeds twice writes nothing, and whatever was removed from the seeds is deleted.
 """
 
-import datetime as dt
-import hashlib
-import json
 import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import reduce
 
-from peewee import Model, PostgresqlDatabase
+from peewee import Model, PostgresqlDatabase, SqliteDatabase
 
+from timeline_api.bulk import insert_rows
 from timeline_api.dates import parse_partial_date
 from timeline_api.models import (
     Actor,
@@ -29,6 +27,18 @@ from timeline_api.models import (
     Source,
     Tag,
     database,
+)
+from timeline_api.releases.recording import (
+    RecordedRelease,
+    record_release,
+    records_of,
+)
+from timeline_api.releases.records import (
+    KINDS,
+    PLURALS,
+    content_version,
+    encode_records,
+    release_version,
 )
 from timeline_api.search import search_backend
 from timeline_api.seeds.dataset import Dataset
@@ -62,6 +72,9 @@ EVENT_FIELDS = [
     "place",
     "country",
     "location",
+    "created_at",
+    "updated_at",
+    "revision",
 ]
 PLACE_FIELDS = [
     "name",
@@ -72,38 +85,36 @@ PLACE_FIELDS = [
     "geo_precision",
     "coordinates_from",
 ]
-INSERT_BATCH = 5000  # parameter rows per executemany: bounded memory, few round trips
 SEED_LOCK_ID = 7_202_009  # any constant shared by every process that loads seeds
 
 
 @dataclass
 class LoadReport:
-    """What a load changed, by kind of row; `changed` is False for a no-op reload."""
+    """What a load changed: the release it made (None when nothing changed), its counts
+    by kind of record, and the rows written by table (`created`, `updated`, `deleted`)."""
 
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
-    version: str = ""
+    version: str = ""  # the content's digest: the same seeds give the same one
     event_count: int = 0
+    release: RecordedRelease | None = None
 
     @property
     def changed(self) -> bool:
-        return bool(+self.created or +self.updated or +self.deleted)
+        return self.release is not None
 
     def summary(self) -> str:
-        if not self.changed:
-            return f"{self.event_count} events; nothing changed (data version {self.version[:12]})."
+        if self.release is None:
+            return f"{self.event_count} events; nothing changed, no new release."
         parts = []
-        for label, counts in (
-            ("created", self.created),
-            ("updated", self.updated),
-            ("deleted", self.deleted),
-        ):
-            if +counts:
-                parts.append(
-                    label + " " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-                )
+        for kind in KINDS:
+            counts = self.release.counts[kind]
+            done = [f"{n} {change}" for change, n in counts.items() if n]
+            if done:
+                parts.append(f"{PLURALS[kind]}: " + ", ".join(done))
         return (
+            f"Release {self.release.number} ({self.release.created_at.isoformat()}Z): "
             f"{self.event_count} events; "
             + "; ".join(parts)
             + f" (data version {self.version[:12]})."
@@ -112,48 +123,7 @@ class LoadReport:
 
 def dataset_version(dataset: Dataset) -> str:
     """A digest of the dataset's content: the same seeds give the same version."""
-
-    def public(records: list[dict]) -> list[dict]:
-        return sorted(
-            ({k: v for k, v in record.items() if not k.startswith("_")} for record in records),
-            key=lambda record: record["slug"],
-        )
-
-    # Places too: a new gazetteer release that moves a place is a new version of the data.
-    content = {
-        kind: public(getattr(dataset, kind))
-        for kind in ("sources", "actors", "tags", "events", "places")
-    }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _insert(model: type[Model], rows: list[dict]) -> None:
-    """Insert `rows` (dicts of the same field names) with the driver's executemany.
-
-    peewee's insert_many builds each multi-row INSERT node by node in Python, which took
-    longer than the database took to run it; one prepared statement with many parameter
-    rows does the same writes, with the same value conversions (Field.db_value).
-    """
-    if not rows:
-        return
-    names = list(rows[0])
-    fields = [model._meta.fields[name] for name in names]
-    db = database.obj
-    open_quote, close_quote = db.quote[0], db.quote[1]
-    columns = ", ".join(f"{open_quote}{f.column_name}{close_quote}" for f in fields)
-    table = f"{open_quote}{model._meta.table_name}{close_quote}"
-    placeholders = ", ".join([db.param] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    converters = [(name, f.db_value) for name, f in zip(names, fields, strict=True)]
-    cursor = db.cursor()
-    for start in range(0, len(rows), INSERT_BATCH):
-        cursor.executemany(
-            sql,
-            [
-                tuple(convert(row[name]) for name, convert in converters)
-                for row in rows[start : start + INSERT_BATCH]
-            ],
-        )
+    return content_version(encode_records(records_of(dataset)))
 
 
 def _sync_by_slug(
@@ -165,7 +135,7 @@ def _sync_by_slug(
     new_rows = [
         {"slug": slug, **values} for slug, values in desired.items() if slug not in existing
     ]
-    _insert(model, new_rows)
+    insert_rows(model, new_rows)
     report.created[kind] += len(new_rows)
     for slug, values in desired.items():
         row = existing.get(slug)
@@ -205,7 +175,7 @@ def _sync_keyed(
         for key, values in desired.items()
         if key not in existing
     ]
-    _insert(model, new_rows)
+    insert_rows(model, new_rows)
     report.created[kind] += len(new_rows)
     for key, values in desired.items():
         if key in existing and existing[key] != values:
@@ -213,119 +183,140 @@ def _sync_keyed(
             report.updated[kind] += 1
 
 
-def _event_rows(dataset: Dataset, place_ids: dict[str, int]) -> list[dict]:
+def _event_rows(dataset: Dataset, place_ids: dict[str, int], meta: dict[str, tuple]) -> list[dict]:
     rows = []
     for event in dataset.events:
         period = parse_partial_date(event["date"])
-        location = place_ids[event["_place"]] if event.get("_place") else None
+        created_at, updated_at, revision = meta.get(event["slug"], (None, None, None))
         rows.append(
-            {**event, "date_start": period.start, "date_end": period.end, "location": location}
+            {
+                **event,
+                "date_start": period.start,
+                "date_end": period.end,
+                "location": place_ids[event["_place"]] if event.get("_place") else None,
+                "created_at": created_at,
+                "updated_at": updated_at,
+                "revision": revision,
+            }
         )
     return rows
 
 
-def write_dataset(dataset: Dataset) -> LoadReport:
-    """Write a validated dataset in one transaction; a failure leaves the database as it was."""
-    report = LoadReport(version=dataset_version(dataset), event_count=len(dataset.events))
-    with database.atomic():
+def _load_transaction():
+    """One transaction that also keeps every other loader out until it ends: on SQLite an
+    IMMEDIATE transaction (the write lock from the start, so the comparison with the
+    latest release is never stale), on PostgreSQL an advisory lock."""
+    if isinstance(database.obj, SqliteDatabase):
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
+def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
+    """Write a validated dataset and its release in one transaction; a failure (or a
+    killed process) leaves the database, the releases and the history as they were."""
+    encoded = encode_records(records_of(dataset))  # once: for the version and the release
+    report = LoadReport(version=content_version(encoded), event_count=len(dataset.events))
+    with _load_transaction():
         if isinstance(database.obj, PostgresqlDatabase):
             # Replicas seeding at start-up take turns; the second then finds nothing to do.
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SEED_LOCK_ID,))
-        source_ids, stale_sources = _sync_by_slug(
-            Source, dataset.sources, SOURCE_FIELDS, report, "sources"
+        report.release, event_meta = record_release(
+            encoded, report.version, report.event_count, message
         )
-        actor_ids, stale_actors = _sync_by_slug(
-            Actor, dataset.actors, ACTOR_FIELDS, report, "actors"
-        )
-        tag_ids, stale_tags = _sync_by_slug(Tag, dataset.tags, TAG_FIELDS, report, "tags")
-        place_ids, stale_places = _sync_by_slug(
-            Place, dataset.places, PLACE_FIELDS, report, "places"
-        )
-        event_ids, stale_events = _sync_by_slug(
-            Event, _event_rows(dataset, place_ids), EVENT_FIELDS, report, "events"
-        )
-
-        tags, actors, citations, points, relations = {}, {}, {}, {}, {}
-        for event in dataset.events:
-            event_id = event_ids[event["slug"]]
-            for tag in event["tags"]:
-                tags[(event_id, tag_ids[tag])] = ()
-            for position, link in enumerate(event["actors"]):
-                actors[(event_id, actor_ids[link["actor"]], link["role"])] = (position,)
-            for position, citation in enumerate(event["citations"]):
-                citations[(event_id, source_ids[citation["source"]])] = (position,)
-            for position, point in enumerate(event["points"]):
-                points[(event_id, position)] = (
-                    source_ids[point["source"]],
-                    point["summary"],
-                    point["quote"],
-                )
-            for relation in event["relations"]:
-                relations[(event_id, event_ids[relation["target"]], relation["type"])] = (
-                    relation["note"],
-                )
-        _sync_keyed(EventTag, ["event", "tag"], [], tags, report, "event tags")
-        _sync_keyed(
-            EventActor, ["event", "actor", "role"], ["position"], actors, report, "event actors"
-        )
-        _sync_keyed(Citation, ["event", "source"], ["position"], citations, report, "citations")
-        _sync_keyed(
-            EventPoint,
-            ["event", "position"],
-            ["source", "summary", "quote"],
-            points,
-            report,
-            "points",
-        )
-        _sync_keyed(
-            EventRelation,
-            ["event", "target", "relation_type"],
-            ["note"],
-            relations,
-            report,
-            "relations",
-        )
-
-        citation_ids = {
-            (e, s): i
-            for i, e, s in Citation.select(Citation.id, Citation.event, Citation.source).tuples()
-        }
-        quotes = {}
-        for event in dataset.events:
-            event_id = event_ids[event["slug"]]
-            for citation in event["citations"]:
-                citation_id = citation_ids[(event_id, source_ids[citation["source"]])]
-                for position, text in enumerate(citation["quotes"]):
-                    quotes[(citation_id, position)] = (text,)
-        _sync_keyed(Quote, ["citation", "position"], ["text"], quotes, report, "quotes")
-
-        for model, stale, kind in (
-            (Event, stale_events, "events"),
-            (Source, stale_sources, "sources"),
-            (Actor, stale_actors, "actors"),
-            (Tag, stale_tags, "tags"),
-            (Place, stale_places, "places"),
-        ):
-            if stale:
-                model.delete().where(model.id.in_(stale)).execute()
-                report.deleted[kind] += len(stale)
-
-        search = search_backend(database.obj)
-        if report.changed or search.needs_rebuild(database.obj):
-            search.rebuild(database.obj)
-
-        state = DatasetState.get_or_none(DatasetState.id == 1)
-        if (
-            state is None
-            or state.version != report.version
-            or state.event_count != report.event_count
-        ):
+        # Also without a release: the tables are made to match (a no-op unless something
+        # other than a load changed them, e.g. a migration taken down and up again).
+        sync_tables(dataset, event_meta, report)
+        if report.release is not None:
+            release = report.release
             values = {
-                "version": report.version,
+                "version": release_version(release.number, report.version),
                 "event_count": report.event_count,
-                "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "loaded_at": release.created_at,
+                "release": release.number,
             }
             DatasetState.insert(id=1, **values).on_conflict(
                 conflict_target=[DatasetState.id], update=values
             ).execute()
+        search = search_backend(database.obj)
+        tables_changed = +report.created or +report.updated or +report.deleted
+        if tables_changed or search.needs_rebuild(database.obj):
+            search.rebuild(database.obj)
     return report
+
+
+def sync_tables(dataset: Dataset, event_meta: dict[str, tuple], report: LoadReport) -> None:
+    """Make the tables equal `dataset`, writing only what differs (counted in `report`)."""
+    source_ids, stale_sources = _sync_by_slug(
+        Source, dataset.sources, SOURCE_FIELDS, report, "sources"
+    )
+    actor_ids, stale_actors = _sync_by_slug(Actor, dataset.actors, ACTOR_FIELDS, report, "actors")
+    tag_ids, stale_tags = _sync_by_slug(Tag, dataset.tags, TAG_FIELDS, report, "tags")
+    place_ids, stale_places = _sync_by_slug(Place, dataset.places, PLACE_FIELDS, report, "places")
+    event_ids, stale_events = _sync_by_slug(
+        Event, _event_rows(dataset, place_ids, event_meta), EVENT_FIELDS, report, "events"
+    )
+
+    tags, actors, citations, points, relations = {}, {}, {}, {}, {}
+    for event in dataset.events:
+        event_id = event_ids[event["slug"]]
+        for tag in event["tags"]:
+            tags[(event_id, tag_ids[tag])] = ()
+        for position, link in enumerate(event["actors"]):
+            actors[(event_id, actor_ids[link["actor"]], link["role"])] = (position,)
+        for position, citation in enumerate(event["citations"]):
+            citations[(event_id, source_ids[citation["source"]])] = (position,)
+        for position, point in enumerate(event["points"]):
+            points[(event_id, position)] = (
+                source_ids[point["source"]],
+                point["summary"],
+                point["quote"],
+            )
+        for relation in event["relations"]:
+            relations[(event_id, event_ids[relation["target"]], relation["type"])] = (
+                relation["note"],
+            )
+    _sync_keyed(EventTag, ["event", "tag"], [], tags, report, "event tags")
+    _sync_keyed(
+        EventActor, ["event", "actor", "role"], ["position"], actors, report, "event actors"
+    )
+    _sync_keyed(Citation, ["event", "source"], ["position"], citations, report, "citations")
+    _sync_keyed(
+        EventPoint,
+        ["event", "position"],
+        ["source", "summary", "quote"],
+        points,
+        report,
+        "points",
+    )
+    _sync_keyed(
+        EventRelation,
+        ["event", "target", "relation_type"],
+        ["note"],
+        relations,
+        report,
+        "relations",
+    )
+
+    citation_ids = {
+        (e, s): i
+        for i, e, s in Citation.select(Citation.id, Citation.event, Citation.source).tuples()
+    }
+    quotes = {}
+    for event in dataset.events:
+        event_id = event_ids[event["slug"]]
+        for citation in event["citations"]:
+            citation_id = citation_ids[(event_id, source_ids[citation["source"]])]
+            for position, text in enumerate(citation["quotes"]):
+                quotes[(citation_id, position)] = (text,)
+    _sync_keyed(Quote, ["citation", "position"], ["text"], quotes, report, "quotes")
+
+    for model, stale, kind in (
+        (Event, stale_events, "events"),
+        (Source, stale_sources, "sources"),
+        (Actor, stale_actors, "actors"),
+        (Tag, stale_tags, "tags"),
+        (Place, stale_places, "places"),
+    ):
+        if stale:
+            model.delete().where(model.id.in_(stale)).execute()
+            report.deleted[kind] += len(stale)

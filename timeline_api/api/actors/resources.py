@@ -10,6 +10,7 @@ from timeline_api.api.actors.schemas import (
 )
 from timeline_api.api.catalogue import catalogue_detail, catalogue_page, name_matches
 from timeline_api.api.fields import slug_path_parameter
+from timeline_api.api.history import REDIRECT_DOC, HistorySchema, history_response
 from timeline_api.api.pagination import LINK_HEADER_DOC
 from timeline_api.models import Actor, EventActor
 
@@ -57,9 +58,26 @@ def list_actors(
 @actors_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @actors_blueprint.response(200, ActorDetailSchema)
 @actors_blueprint.alt_response(404, response="NOT_FOUND")
+@actors_blueprint.alt_response(308, **REDIRECT_DOC)
+@actors_blueprint.alt_response(410, response="GONE")
 def get_actor(slug: str):
     """Get one actor with the events that involve them
 
     Each event summary lists its actors with their roles, this actor among them.
     """
     return catalogue_detail(Actor, slug, EventActor.actor, _actor_fields)
+
+
+@actors_blueprint.route(
+    "/<string:slug>/history", parameters=[slug_path_parameter("actor", "wang-yi")]
+)
+@actors_blueprint.response(200, HistorySchema)
+@actors_blueprint.alt_response(308, **REDIRECT_DOC)
+@actors_blueprint.alt_response(404, response="NOT_FOUND")
+def get_actor_history(slug: str):
+    """Get every revision of a actor, newest first
+
+    Each revision names its release and time, and which fields it changed (old and new
+    values). A removed actor keeps its history; an old slug redirects to the new one's.
+    """
+    return history_response("actor", slug)

@@ -177,6 +177,9 @@ def event_summaries(events: list[Event], fields: tuple[str, ...] | None = None) 
             "tags": tags[event.id],
             "actors": list(actors[event.id].values()),
             "sources": sources[event.id],
+            "created_at": event.created_at,
+            "updated_at": event.updated_at,
+            "revision": event.revision,
             "score": getattr(event, "score", None),
             "snippet": highlight_snippet(getattr(event, "snippet", None)),
         }

@@ -3,6 +3,7 @@
 from flask_smorest import abort
 
 from timeline_api.api import Blueprint, NoQueryArgsSchema
+from timeline_api.api.as_of import showing
 from timeline_api.api.counts import count_rows
 from timeline_api.api.events.exports import (
     export_documentation,
@@ -31,6 +32,7 @@ from timeline_api.api.events.schemas import (
     FacetsSchema,
 )
 from timeline_api.api.fields import slug_path_parameter, sparse
+from timeline_api.api.history import REDIRECT_DOC, HistorySchema, answer_missing, history_response
 from timeline_api.api.negotiation import negotiates_itself
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
 from timeline_api.exports import EXPORT_FORMATS
@@ -61,23 +63,24 @@ def list_events(**params):
     fields of each event (the page's own fields stay).
     """
     export = negotiated_format(params.get("format"))
-    if export is not None:
-        reject_paging()
-        _no_fields_in_exports(params)
-        return export_response(export, params)
-    sort = sort_order(params)
-    page = paginate(
-        filter_events(params),
-        SORT_KEYS[sort],
-        params["limit"],
-        params.get("cursor"),
-        key_of=event_sort_key(sort),
-        counting=counting_query(params),
-    )
-    # Vary: the same URL answers CSV, iCalendar... to other Accept headers.
-    selection = params.get("fields_")
-    summaries = event_summaries(attach_snippets(params, page.items), selection)
+    with showing(params.pop("as_of", None), params.get("q")):
+        if export is not None:
+            reject_paging()
+            _no_fields_in_exports(params)
+            return export_response(export, params)
+        sort = sort_order(params)
+        page = paginate(
+            filter_events(params),
+            SORT_KEYS[sort],
+            params["limit"],
+            params.get("cursor"),
+            key_of=event_sort_key(sort),
+            counting=counting_query(params),
+        )
+        selection = params.get("fields_")
+        summaries = event_summaries(attach_snippets(params, page.items), selection)
     summaries = [sparse(summary, selection) for summary in summaries]
+    # Vary: the same URL answers CSV, iCalendar... to other Accept headers.
     return page_body(page, summaries), {
         "Link": link_header(page),
         "Vary": "Accept",
@@ -100,9 +103,10 @@ def list_event_facets(**params):
     With `facet_size=N` each facet keeps its N most frequent values, and `others` says
     how many values were left out and their summed counts.
     """
-    size = params.pop("facet_size", None)
-    facets = event_facets(params, filter_events)
-    body = {"total": count_rows(counting_query(params)), "facets": facets}
+    with showing(params.pop("as_of", None), params.get("q")):
+        size = params.pop("facet_size", None)
+        facets = event_facets(params, filter_events)
+        body = {"total": count_rows(counting_query(params)), "facets": facets}
     if size is not None:
         body["others"] = {
             name: {"values": len(values[size:]), "count": sum(v["count"] for v in values[size:])}
@@ -118,8 +122,10 @@ def list_event_facets(**params):
 )
 @events_blueprint.arguments(EventDetailArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, EventDetailSchema)
+@events_blueprint.alt_response(308, **REDIRECT_DOC)
 @events_blueprint.alt_response(404, response="NOT_FOUND")
 @events_blueprint.alt_response(406, response="NOT_ACCEPTABLE")
+@events_blueprint.alt_response(410, response="GONE")
 @events_blueprint.doc(responses={200: {"content": export_documentation()}})
 @negotiates_itself
 def get_event(slug: str, **params):
@@ -129,13 +135,21 @@ def get_event(slug: str, **params):
     relations in both directions (an incoming `responds_to` shows as `responded_to_by`).
     `fields=` returns only the fields named. The event alone is also served in every
     export format (`format=ics`, an `Accept` header, or `/api/v1/events/{slug}.ics`).
+    An event removed from the timeline answers 410 Gone (naming the release that removed
+    it and linking to its history); the old slug of a renamed event answers 308 Permanent
+    Redirect to its new URL.
     """
-    event = _event_or_404(slug)
     export = negotiated_format(params.get("format"))
-    if export is not None:
-        _no_fields_in_exports(params)
-        return single_event_export_response(export, event)
-    return sparse(event_detail(event), params.get("fields_")), {"Vary": "Accept"}
+    with showing(params.pop("as_of", None)) as shown:
+        event = Event.get_or_none(Event.slug == slug)
+        if event is not None:
+            if export is not None:
+                _no_fields_in_exports(params)
+                return single_event_export_response(export, event)
+            detail = sparse(event_detail(event), params.get("fields_"))
+    if event is None:
+        answer_missing("event", slug, shown)
+    return detail, {"Vary": "Accept"}
 
 
 def _no_fields_in_exports(params: dict) -> None:
@@ -145,10 +159,10 @@ def _no_fields_in_exports(params: dict) -> None:
         abort(422, invalid_params=[{"name": "fields", "in": "query", "reason": reason}])
 
 
-def _event_or_404(slug: str) -> Event:
+def _event_or_gone(slug: str) -> Event:
     event = Event.get_or_none(Event.slug == slug)
     if event is None:
-        abort(404, message=f"No event with slug {slug!r}.")
+        answer_missing("event", slug)
     return event
 
 
@@ -177,7 +191,23 @@ def export_event(slug: str, extension: str):
     `/api/v1/events/{slug}.ics` is a calendar holding this one event, `.geojson` a
     one-feature map, and so on for every export format.
     """
-    return single_event_export_response(EXPORT_FORMATS[extension], _event_or_404(slug))
+    return single_event_export_response(EXPORT_FORMATS[extension], _event_or_gone(slug))
+
+
+@events_blueprint.route(
+    "/<string:slug>/history",
+    parameters=[slug_path_parameter("event", "global-initiative-on-data-security-launch")],
+)
+@events_blueprint.response(200, HistorySchema)
+@events_blueprint.alt_response(308, **REDIRECT_DOC)
+@events_blueprint.alt_response(404, response="NOT_FOUND")
+def get_event_history(slug: str):
+    """Get every revision of an event, newest first
+
+    Each revision names its release and time, and which fields it changed (old and new
+    values). A removed event keeps its history; an old slug redirects to the new one's.
+    """
+    return history_response("event", slug)
 
 
 exports_blueprint = Blueprint(
@@ -224,4 +254,5 @@ def export_events(extension: str, **params):
     TimelineJS as is; the iCalendar file spans the whole month or year of an event known
     only to that precision.
     """
-    return export_response(EXPORT_FORMATS[extension], params)
+    with showing(params.pop("as_of", None), params.get("q")):
+        return export_response(EXPORT_FORMATS[extension], params)

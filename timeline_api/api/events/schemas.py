@@ -2,6 +2,7 @@
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from timeline_api.api.as_of import as_of_field
 from timeline_api.api.fields import (
     NO_NUL_PATTERN,
     FieldSelection,
@@ -114,6 +115,8 @@ class EventFilterArgsSchema(Schema):
             ),
         },
     )
+
+    as_of = as_of_field()
 
     @validates_schema
     def _from_before_to(self, data, **kwargs):
@@ -350,6 +353,30 @@ class EventBaseSchema(Schema):
     sources = fields.List(
         fields.Nested(SourceRefSchema),
         metadata={"description": "The sources that report this event, in citation order."},
+    )
+    created_at = fields.String(
+        allow_none=True,
+        metadata={
+            "format": "date-time",
+            "description": "When the release that first published it came out (UTC).",
+            "example": "2026-11-23T06:23:24+00:00",
+        },
+    )
+    updated_at = fields.String(
+        allow_none=True,
+        metadata={
+            "format": "date-time",
+            "description": "When the last release that changed it came out (UTC).",
+            "example": "2026-12-01T09:00:00+00:00",
+        },
+    )
+    revision = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "How many releases have changed it (1: unchanged since it was "
+            "first published). Its history is at `/api/v1/events/{slug}/history`.",
+            "example": 2,
+        },
     )
 
 
@@ -612,3 +639,4 @@ class EventDetailArgsSchema(Schema):
         data_key="fields",
         metadata=filter_examples("slug,title,date,place,citations", "A few fields"),
     )
+    as_of = as_of_field()

@@ -51,6 +51,14 @@ def get_api_index():
             "actor": _template("actors.get_actor"),
             "tags": _link("tags.list_tags"),
             "tag": _template("tags.get_tag"),
+            "event_history": _template("events.get_event_history"),
+            "source_history": _template("sources.get_source_history"),
+            "actor_history": _template("actors.get_actor_history"),
+            "tag_history": _template("tags.get_tag_history"),
+            "releases": _link("releases.list_releases"),
+            "release": _link("releases.get_release", number=1).removesuffix("/1") + "/{number}",
+            "changes": _link("changes.list_changes"),
+            "changes_atom": _link("changes.changes_feed"),
             "datapackage": _link("dataset.get_datapackage"),
             "datapackage_table": _link("dataset.get_datapackage_table", table="events").replace(
                 "/events.csv", "/{table}.csv"

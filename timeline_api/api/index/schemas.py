@@ -24,6 +24,17 @@ LINKS = {
     "actor": ("One actor, by slug (a URI template).", "/api/v1/actors/{slug}"),
     "tags": ("The tag vocabulary.", "/api/v1/tags"),
     "tag": ("One tag, by slug (a URI template).", "/api/v1/tags/{slug}"),
+    "event_history": (
+        "Every revision of one event (a URI template).",
+        "/api/v1/events/{slug}/history",
+    ),
+    "source_history": ("Every revision of one source.", "/api/v1/sources/{slug}/history"),
+    "actor_history": ("Every revision of one actor.", "/api/v1/actors/{slug}/history"),
+    "tag_history": ("Every revision of one tag.", "/api/v1/tags/{slug}/history"),
+    "releases": ("The releases of the data, newest first.", "/api/v1/releases"),
+    "release": ("One release, by number (a URI template).", "/api/v1/releases/{number}"),
+    "changes": ("Every change, oldest first, from a durable cursor.", "/api/v1/changes"),
+    "changes_atom": ("The newest changes as an Atom feed.", "/api/v1/changes.atom"),
     "datapackage": (
         "The whole dataset as a Frictionless Data Package.",
         "/api/v1/datapackage.json",

@@ -5,6 +5,7 @@ from flask import url_for
 from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.catalogue import catalogue_detail, catalogue_page, name_matches
 from timeline_api.api.fields import slug_path_parameter
+from timeline_api.api.history import REDIRECT_DOC, HistorySchema, history_response
 from timeline_api.api.pagination import LINK_HEADER_DOC
 from timeline_api.api.sources.schemas import (
     SourceDetailSchema,
@@ -61,9 +62,27 @@ def list_sources(limit: int, cursor: str | None = None, q: str | None = None):
 @sources_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @sources_blueprint.response(200, SourceDetailSchema)
 @sources_blueprint.alt_response(404, response="NOT_FOUND")
+@sources_blueprint.alt_response(308, **REDIRECT_DOC)
+@sources_blueprint.alt_response(410, response="GONE")
 def get_source(slug: str):
     """Get one source with the events that cite it
 
     `events` holds the full summaries of the citing events, in date order.
     """
     return catalogue_detail(Source, slug, Citation.source, _source_fields)
+
+
+@sources_blueprint.route(
+    "/<string:slug>/history",
+    parameters=[slug_path_parameter("source", "voa-2020-09-china-data-security-initiative")],
+)
+@sources_blueprint.response(200, HistorySchema)
+@sources_blueprint.alt_response(308, **REDIRECT_DOC)
+@sources_blueprint.alt_response(404, response="NOT_FOUND")
+def get_source_history(slug: str):
+    """Get every revision of a source, newest first
+
+    Each revision names its release and time, and which fields it changed (old and new
+    values). A removed source keeps its history; an old slug redirects to the new one's.
+    """
+    return history_response("source", slug)

@@ -5,6 +5,7 @@ from flask import url_for
 from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.catalogue import catalogue_detail, catalogue_page, name_matches
 from timeline_api.api.fields import slug_path_parameter
+from timeline_api.api.history import REDIRECT_DOC, HistorySchema, history_response
 from timeline_api.api.pagination import LINK_HEADER_DOC
 from timeline_api.api.tags.schemas import TagDetailSchema, TagPageSchema, TagQueryArgsSchema
 from timeline_api.models import EventTag, Tag
@@ -44,9 +45,26 @@ def list_tags(limit: int, cursor: str | None = None, q: str | None = None):
 @tags_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @tags_blueprint.response(200, TagDetailSchema)
 @tags_blueprint.alt_response(404, response="NOT_FOUND")
+@tags_blueprint.alt_response(308, **REDIRECT_DOC)
+@tags_blueprint.alt_response(410, response="GONE")
 def get_tag(slug: str):
     """Get one tag with its events
 
     `events` holds the full summaries of the tagged events, in date order.
     """
     return catalogue_detail(Tag, slug, EventTag.tag, _tag_fields)
+
+
+@tags_blueprint.route(
+    "/<string:slug>/history", parameters=[slug_path_parameter("tag", "surveillance")]
+)
+@tags_blueprint.response(200, HistorySchema)
+@tags_blueprint.alt_response(308, **REDIRECT_DOC)
+@tags_blueprint.alt_response(404, response="NOT_FOUND")
+def get_tag_history(slug: str):
+    """Get every revision of a tag, newest first
+
+    Each revision names its release and time, and which fields it changed (old and new
+    values). A removed tag keeps its history; an old slug redirects to the new one's.
+    """
+    return history_response("tag", slug)

@@ -1,0 +1,115 @@
+"""A load killed with SIGKILL at any point leaves the data, the releases and the history
+exactly as they were; the next load then completes as if nothing had happened."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support import FIXTURE_SEEDS, REPO_ROOT
+from timeline_api.data_version import sqlite_file_path
+from timeline_api.database import bind_database, migrate_database, release_database
+from timeline_api.models import ALL_MODELS, Release, database
+from timeline_api.seeds import load_seeds
+from timeline_api.seeds.sync import SEED_LOCK_ID
+
+EVENTS = 800  # about half a second of writing on SQLite here
+# Seconds after the loader takes the write lock (its transaction has begun) to kill it.
+KILL_DELAYS = [0.0, 0.1, 0.3]
+
+
+def write_seeds(folder: Path, title: str, skip_every: int = 0) -> Path:
+    """The fixture catalogues and EVENTS events made from one fixture event."""
+    (folder / "events").mkdir(parents=True)
+    for name in ("sources.yaml", "actors.yaml", "tags.yaml"):
+        (folder / name).write_text((FIXTURE_SEEDS / name).read_text())
+    template = yaml.safe_load((FIXTURE_SEEDS / "events" / "same-day-a.yaml").read_text())
+    for n in range(EVENTS):
+        if skip_every and n % skip_every == 0:
+            continue
+        slug = f"generated-{n:05d}"
+        event = {**template, "slug": slug, "title": f"{title} {n}"}
+        (folder / "events" / f"{slug}.yaml").write_text(yaml.safe_dump(event))
+    return folder
+
+
+def table_contents() -> dict:
+    """Every row of every table (releases and revisions included)."""
+    return {model.__name__: sorted(map(repr, model.select().tuples())) for model in ALL_MODELS}
+
+
+def writer_holds_lock(url: str) -> bool:
+    path = sqlite_file_path(url)
+    if path:
+        probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            probe.close()
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        (held,) = connection.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted",
+            (SEED_LOCK_ID,),
+        ).fetchone()
+    return held > 0
+
+
+def start_load(url: str, seeds: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "timeline_api.cli", "seed", str(seeds), "-m", "killed?"],
+        env={**os.environ, "DATABASE_URL": url},
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize("delay", KILL_DELAYS)
+def test_a_load_killed_while_writing_changes_nothing(database_url, tmp_path, delay):
+    first = write_seeds(tmp_path / "first", "Generated event")
+    second = write_seeds(tmp_path / "second", "Corrected event", skip_every=7)
+    bind_database(database_url, role="command")
+    migrate_database()
+    load_seeds(first)
+    before = table_contents()
+    release_database()  # the loader must not wait on a connection of ours
+
+    loader = start_load(database_url, second)
+    deadline = time.monotonic() + 60
+    while not writer_holds_lock(database_url):
+        assert loader.poll() is None, "the load ended before it began writing"
+        assert time.monotonic() < deadline, "the load never began writing"
+        time.sleep(0.005)
+    time.sleep(delay)
+    loader.send_signal(signal.SIGKILL)
+    loader.wait(timeout=30)
+    if loader.returncode == 0:
+        pytest.skip(f"the load completed within {delay} s of taking the lock")
+    assert loader.returncode == -signal.SIGKILL
+
+    bind_database(database_url, role="command")
+    if Release.select().count() == 2:
+        # Killed between its commit and its exit: then all of it is there (loading the
+        # same seeds again finds nothing to change).
+        assert load_seeds(second).release is None
+        pytest.skip(f"the load committed within {delay} s of taking the lock")
+    assert table_contents() == before
+    # The next load completes, as release 2.
+    report = load_seeds(second)
+    assert report.release.number == 2
+    assert [r.number for r in Release.select()] == [1, 2]
+    if not database.is_closed():
+        database.close()
+    release_database()

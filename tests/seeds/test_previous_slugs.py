@@ -1,0 +1,56 @@
+"""`previous_slugs:` records a rename; check-seeds rejects one that is still in use."""
+
+import pytest
+import yaml
+
+from timeline_api.seeds import SeedError, check_seeds, load_seeds
+
+
+def edit(path, change) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def test_a_previous_slug_still_in_use_is_rejected(seeds_copy):
+    path = seeds_copy / "events" / "alpha-plan.yaml"
+    edit(path, lambda d: d.update(previous_slugs=["same-day-a"]))
+    problems = check_seeds(seeds_copy)
+    assert [(p.file.rsplit("/", 1)[-1], p.field, p.reason) for p in problems] == [
+        (
+            "alpha-plan.yaml",
+            "previous_slugs.0",
+            "previous slug 'same-day-a' is still in use by another event",
+        )
+    ]
+    assert problems[0].line
+
+
+def test_a_record_cannot_be_its_own_previous_slug_nor_share_one(seeds_copy):
+    edit(
+        seeds_copy / "events" / "alpha-plan.yaml", lambda d: d.update(previous_slugs=["alpha-plan"])
+    )
+    edit(seeds_copy / "events" / "same-day-a.yaml", lambda d: d.update(previous_slugs=["old-one"]))
+    edit(seeds_copy / "events" / "same-day-b.yaml", lambda d: d.update(previous_slugs=["old-one"]))
+    reasons = sorted(p.reason for p in check_seeds(seeds_copy))
+    assert reasons == [
+        "a record cannot be its own previous slug",
+        "previous slug 'old-one' is also claimed by event 'same-day-a'",
+    ]
+
+
+def test_catalogue_records_may_be_renamed_too(seeds_copy):
+    edit(
+        seeds_copy / "tags.yaml",
+        lambda d: d["tags"][0].update(previous_slugs=["surveillance"]),
+    )
+    (problem,) = check_seeds(seeds_copy)
+    assert problem.field == "tags.0.previous_slugs.0"
+    assert "still in use by another tag" in problem.reason
+
+
+def test_an_invalid_previous_slug_stops_the_load(empty_db, seeds_copy):
+    edit(seeds_copy / "events" / "alpha-plan.yaml", lambda d: d.update(previous_slugs=["Bad"]))
+    with pytest.raises(SeedError) as error:
+        load_seeds(seeds_copy)
+    assert "previous_slugs.0" in str(error.value)

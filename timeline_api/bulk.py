@@ -1,0 +1,57 @@
+"""Many-row INSERTs and UPDATEs through the driver's executemany, for the loader.
+
+peewee's insert_many builds each multi-row INSERT node by node in Python, which took
+longer than the database took to run it; one prepared statement with many parameter
+rows does the same writes, with the same value conversions (Field.db_value).
+"""
+
+from peewee import Model
+
+from timeline_api.models import database
+
+BATCH = 5000  # parameter rows per executemany: bounded memory, few round trips
+
+
+def _quoted(name: str) -> str:
+    open_quote, close_quote = database.obj.quote[0], database.obj.quote[1]
+    return f"{open_quote}{name}{close_quote}"
+
+
+def _run(sql: str, names: list[str], fields: list, rows: list[dict]) -> None:
+    converters = [(name, f.db_value) for name, f in zip(names, fields, strict=True)]
+    cursor = database.obj.cursor()
+    for start in range(0, len(rows), BATCH):
+        cursor.executemany(
+            sql,
+            [
+                tuple(convert(row[name]) for name, convert in converters)
+                for row in rows[start : start + BATCH]
+            ],
+        )
+
+
+def insert_rows(model: type[Model], rows: list[dict]) -> None:
+    """Insert `rows` (dicts of the same field names)."""
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [model._meta.fields[name] for name in names]
+    columns = ", ".join(_quoted(f.column_name) for f in fields)
+    placeholders = ", ".join([database.obj.param] * len(fields))
+    sql = f"INSERT INTO {_quoted(model._meta.table_name)} ({columns}) VALUES ({placeholders})"
+    _run(sql, names, fields, rows)
+
+
+def update_rows(model: type[Model], rows: list[dict]) -> None:
+    """Update rows by primary key: each dict holds the key and the same other field names."""
+    if not rows:
+        return
+    key = model._meta.primary_key.name
+    names = [name for name in rows[0] if name != key]
+    fields = [model._meta.fields[name] for name in names]
+    assignments = ", ".join(f"{_quoted(f.column_name)} = {database.obj.param}" for f in fields)
+    sql = (
+        f"UPDATE {_quoted(model._meta.table_name)} SET {assignments} "
+        f"WHERE {_quoted(model._meta.primary_key.column_name)} = {database.obj.param}"
+    )
+    _run(sql, [*names, key], [*fields, model._meta.primary_key], rows)

@@ -1,0 +1,1 @@
+"""Dataset releases: every change kept as a revision, any release shown again."""

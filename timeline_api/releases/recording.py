@@ -1,0 +1,194 @@
+"""Turning a seed load into a release: which records changed, and their new revisions.
+
+Runs inside the load's transaction, under its lock, so a release, its revisions and the
+tables it describes are committed together or not at all, and two loads never number
+the same release. Nothing here updates or deletes a revision or a release.
+"""
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+from peewee import fn
+
+from timeline_api.bulk import insert_rows, update_rows
+from timeline_api.models import Record, Release, Revision
+from timeline_api.releases.records import CHANGES, KINDS, PLURALS, EncodedRecord, iso
+
+
+@dataclass
+class RecordedRelease:
+    """A release just written."""
+
+    number: int
+    created_at: dt.datetime
+    counts: dict[str, dict[str, int]]
+
+
+@dataclass
+class _Head:
+    id: int
+    slug: str
+    digest: str
+    revision: int
+    created_release: int
+    updated_release: int
+    deleted_release: int | None
+    kind: str = ""
+    new: bool = False
+
+
+def release_time(previous: dt.datetime | None, now: dt.datetime | None = None) -> dt.datetime:
+    """Now in UTC, to the second (as Last-Modified and If-Modified-Since carry it), and
+    always after the previous release, so a release's time tells it from the one before."""
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    if previous is not None and now <= previous:
+        now = previous + dt.timedelta(seconds=1)
+    return now
+
+
+def record_release(
+    encoded: dict[str, list[EncodedRecord]],
+    data_version: str,
+    event_count: int,
+    message: str | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[RecordedRelease | None, dict[str, tuple[str, str, int]]]:
+    """Compare `encoded` ({kind: encoded seed records}) with the latest revisions and write a
+    new release with a revision for every record that changed (None, and no write, when
+    nothing did); also each event's (created_at, updated_at, revision) for the tables."""
+    times = dict(Release.select(Release.number, Release.created_at).tuples())
+    latest = max(times, default=0)
+    number = latest + 1
+    created_at = release_time(times.get(latest), now)
+    times[number] = created_at
+    next_record = (Record.select(fn.MAX(Record.id)).scalar() or 0) + 1
+    next_revision = (Revision.select(fn.MAX(Revision.id)).scalar() or 0) + 1
+
+    new_records: list[dict] = []
+    changed_records: list[dict] = []
+    revisions: list[dict] = []
+    counts = {kind: Counter() for kind in KINDS}
+    event_meta = {}
+
+    def revise(head: _Head, kind: str, slug: str, change: str, text: str | None, previous=None):
+        nonlocal next_revision
+        revisions.append(
+            {
+                "id": next_revision,
+                "record": head.id,
+                "kind": kind,
+                "slug": slug,
+                "release": number,
+                "number": head.revision,
+                "change": change,
+                "previous_slug": previous,
+                "content": text,
+            }
+        )
+        next_revision += 1
+        counts[kind][change] += 1
+
+    for kind in KINDS:
+        live: dict[str, _Head] = {}
+        gone: dict[str, _Head] = {}
+        for row in (
+            Record.select(
+                Record.id,
+                Record.slug,
+                Record.digest,
+                Record.revision,
+                Record.created_release,
+                Record.updated_release,
+                Record.deleted_release,
+            )
+            .where(Record.kind == kind)
+            .order_by(Record.id)
+            .tuples()
+        ):
+            head = _Head(*row)
+            (live if head.deleted_release is None else gone)[head.slug] = head
+        desired = encoded[kind]
+        desired_slugs = {item.slug for item in desired}
+        claimed: set[str] = set()
+        for item in desired:
+            record, slug, text, content_digest = item.record, item.slug, item.text, item.digest
+            head, change, previous = live.get(slug), None, None
+            if head is not None:
+                claimed.add(slug)
+                if head.digest != content_digest:
+                    change = "updated"
+            else:
+                for old in record.get("previous_slugs") or ():
+                    if old in live and old not in claimed and old not in desired_slugs:
+                        head, change, previous = live[old], "renamed", old
+                        claimed.add(old)
+                        break
+                if head is None:
+                    change = "created"
+                    head = gone.get(slug)  # a removed record restored: the same record
+                    if head is None:
+                        head = _Head(next_record, slug, "", 0, number, number, None, kind, True)
+                        next_record += 1
+                        new_records.append(head)
+            if change is not None:
+                head.slug, head.digest = slug, content_digest
+                head.revision += 1
+                head.updated_release, head.deleted_release = number, None
+                if not head.new:
+                    changed_records.append(head)
+                revise(head, kind, slug, change, text, previous)
+            if kind == "event":
+                event_meta[slug] = (
+                    iso(times[head.created_release]),
+                    iso(times[head.updated_release]),
+                    head.revision,
+                )
+        for slug, head in live.items():
+            if slug not in claimed:
+                head.revision += 1
+                head.updated_release = head.deleted_release = number
+                changed_records.append(head)
+                revise(head, kind, slug, "deleted", None)
+
+    if not revisions:
+        return None, event_meta
+    full_counts = {kind: {change: counts[kind][change] for change in CHANGES} for kind in KINDS}
+    Release.insert(
+        number=number,
+        created_at=created_at,
+        data_version=data_version,
+        message=message,
+        counts=json.dumps(full_counts, separators=(",", ":")),
+        event_count=event_count,
+    ).execute()
+    insert_rows(Record, [{"kind": head.kind, **_record_row(head)} for head in new_records])
+    update_rows(Record, [_record_row(head) for head in changed_records])
+    insert_rows(Revision, revisions)
+    return RecordedRelease(number, created_at, full_counts), event_meta
+
+
+def _record_row(head: _Head) -> dict:
+    return {
+        "id": head.id,
+        "slug": head.slug,
+        "digest": head.digest,
+        "revision": head.revision,
+        "created_release": head.created_release,
+        "updated_release": head.updated_release,
+        "deleted_release": head.deleted_release,
+    }
+
+
+def records_of(dataset) -> dict[str, list[dict]]:
+    """{kind: records} of a seeds Dataset. Each event carries its resolved place under
+    `location` (seeds/places.py resolves it from the gazetteer at load time): a gazetteer
+    that moves a place changes the events there, and a past release shows them as they
+    were placed then."""
+    places = {place["slug"]: place for place in getattr(dataset, "places", ())}
+    records = {kind: getattr(dataset, PLURALS[kind]) for kind in KINDS}
+    records["event"] = [
+        {**event, "location": places.get(event.get("_place"))} for event in records["event"]
+    ]
+    return records

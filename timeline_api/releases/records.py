@@ -1,0 +1,91 @@
+"""A record's content as releases keep it: one canonical JSON form per seed record.
+
+The loader, the migration that made an existing database release 1 and the snapshots of
+past releases all go through `canonical`, so the same seeds always give the same content
+and digest (a reload is a no-op whatever order tags or relations were written in).
+"""
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+# Kinds of records, in the order a release lists them (an event refers to the others).
+KINDS = ("source", "actor", "tag", "event")
+PLURALS = {"source": "sources", "actor": "actors", "tag": "tags", "event": "events"}
+CHANGES = ("created", "updated", "deleted", "renamed")
+NOT_CONTENT = ("previous_slugs",)  # how a record was renamed, kept in its revision instead
+
+
+def canonical(kind: str, record: dict) -> dict:
+    """The record's public content with list order fixed where the order carries no meaning."""
+    content = {
+        key: value
+        for key, value in record.items()
+        if not key.startswith("_") and key not in NOT_CONTENT
+    }
+    if kind == "event":
+        content["tags"] = sorted(content.get("tags") or [])
+        content["relations"] = sorted(
+            content.get("relations") or [], key=lambda r: (r["target"], r["type"])
+        )
+    return content
+
+
+def encode(content: dict) -> str:
+    """Deterministic JSON text of `content` (sorted keys, no spaces)."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedRecord:
+    """A seed record with its canonical JSON text and that text's digest (made once a load)."""
+
+    record: dict
+    slug: str
+    text: str
+    digest: str
+
+
+def encode_records(records: dict[str, list[dict]]) -> dict[str, list[EncodedRecord]]:
+    """{kind: records} -> {kind: encoded records}, in slug order."""
+    encoded = {}
+    for kind, kind_records in records.items():
+        items = []
+        for record in kind_records:
+            text = encode(canonical(kind, record))
+            items.append(EncodedRecord(record, record["slug"], text, digest(text)))
+        encoded[kind] = sorted(items, key=lambda item: item.slug)
+    return encoded
+
+
+def content_version(encoded: dict[str, list[EncodedRecord]]) -> str:
+    """A digest of every record's content: the same seeds give the same one."""
+    whole = hashlib.sha256()
+    for kind in KINDS:
+        for item in encoded.get(kind, ()):
+            whole.update(f"{kind}\0{item.slug}\0{item.digest}\n".encode())
+    return whole.hexdigest()
+
+
+def release_version(number: int, data_version: str) -> str:
+    """The data version the caches key on: a release differs from every other release even
+    when its content equals an earlier one's (A, B, A again), since created_at, updated_at
+    and revisions differ."""
+    return digest(f"{number}:{data_version}")
+
+
+def iso(moment: dt.datetime) -> str:
+    """A stored (naive UTC) time as ISO 8601 text with its offset, as the API shows it."""
+    return utc(moment).isoformat()
+
+
+def utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored (naive UTC) time as an aware one."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
