@@ -23,9 +23,9 @@ def test_releases_newest_first_with_counts_and_messages(timeline):
     assert [(c["kind"], c["slug"], c["change"]) for c in edit["changes"]] == [
         ("event", "alpha-plan", "updated")
     ]
-    assert edit["changes"][0]["url"] == "/api/v1/events/alpha-plan"
-    assert edit["links"]["previous"] == "/api/v1/releases/1"
-    assert edit["links"]["next"] == "/api/v1/releases/3"
+    assert edit["changes"][0]["url"] == "http://localhost/api/v1/events/alpha-plan"
+    assert edit["links"]["previous"] == "http://localhost/api/v1/releases/1"
+    assert edit["links"]["next"] == "http://localhost/api/v1/releases/3"
     feed = timeline.client.get(edit["links"]["changes"]).get_json()
     assert feed["items"][0]["slug"] == "alpha-plan" and feed["items"][0]["release"] == 2
     assert timeline.client.get("/api/v1/releases/9").status_code == 404
@@ -55,8 +55,8 @@ def test_the_changes_feed_walked_in_pages_across_new_releases(timeline):
         "revision": 2,
         "release": 5,
         "released_at": seen[-1]["released_at"],
-        "url": "/api/v1/events/same-day-b-renamed",
-        "history": "/api/v1/events/same-day-b-renamed/history",
+        "url": "http://localhost/api/v1/events/same-day-b-renamed",
+        "history": "http://localhost/api/v1/events/same-day-b-renamed/history",
     }
     # Nothing new yet: an empty page, and a cursor to keep.
     empty = client.get(f"/api/v1/changes?since={cursor}").get_json()
@@ -75,7 +75,7 @@ def test_the_changes_feed_walked_in_pages_across_new_releases(timeline):
     ]
     everything, _ = walk(client, "/api/v1/changes?limit=7", 7)
     assert everything == seen + later  # no gap, no duplicate, oldest first
-    assert later[0]["url"] == "/api/v1/events/same-day-b"
+    assert later[0]["url"] == "http://localhost/api/v1/events/same-day-b"
 
 
 def test_the_changes_feed_filters_by_kind_and_rejects_foreign_cursors(timeline):
@@ -107,7 +107,7 @@ def test_event_history_names_releases_and_changed_fields(timeline):
             "new": "Alpha plan, corrected",
         }
     ]
-    assert updated["release_url"] == "/api/v1/releases/2"
+    assert updated["release_url"] == "http://localhost/api/v1/releases/2"
     assert created["change"] == "created" and created["release"] == 1
     assert {f["field"] for f in created["fields"]} >= {"title", "summary", "citations"}
 
@@ -129,8 +129,8 @@ def test_a_removed_event_is_410_gone_naming_its_release(timeline):
     assert response.content_type == "application/problem+json"
     problem = response.get_json()
     assert problem["removed_in_release"] == 4
-    assert problem["release"] == "/api/v1/releases/4"
-    assert problem["history"] == "/api/v1/events/same-day-c/history"
+    assert problem["release"] == "http://localhost/api/v1/releases/4"
+    assert problem["history"] == "http://localhost/api/v1/events/same-day-c/history"
     assert "release 4" in problem["detail"]
     history = timeline.client.get(problem["history"]).get_json()
     assert history["current"] is False

@@ -26,15 +26,15 @@ REDIRECT_DOC = {
 
 
 def record_url(kind: str, slug: str) -> str:
-    return url_for(f"{PLURALS[kind]}.get_{kind}", slug=slug)
+    return url_for(f"{PLURALS[kind]}.get_{kind}", slug=slug, _external=True)
 
 
 def history_url(kind: str, slug: str) -> str:
-    return url_for(f"{PLURALS[kind]}.get_{kind}_history", slug=slug)
+    return url_for(f"{PLURALS[kind]}.get_{kind}_history", slug=slug, _external=True)
 
 
 def release_url(number: int) -> str:
-    return url_for("releases.get_release", number=number)
+    return url_for("releases.get_release", number=number, _external=True)
 
 
 def _redirect(endpoint: str, slug: str) -> NoReturn:
@@ -107,7 +107,10 @@ class RevisionSchema(Schema):
     revision = fields.Integer(metadata={"description": "1 for the first.", "example": 2})
     release = fields.Integer(metadata={"description": "The release number.", "example": 3})
     release_url = fields.String(
-        metadata={"description": "The release's API URL.", "example": "/api/v1/releases/3"}
+        metadata={
+            "description": "The release's API URL.",
+            "example": "http://127.0.0.1:8000/api/v1/releases/3",
+        }
     )
     released_at = fields.DateTime(
         metadata={
@@ -146,7 +149,10 @@ class HistorySchema(Schema):
         metadata={"description": "Its slug now (or when removed).", "example": "x"}
     )
     url = fields.String(
-        metadata={"description": "Its URL now (410 when removed).", "example": "/api/v1/events/x"}
+        metadata={
+            "description": "Its URL now (410 when removed).",
+            "example": "http://127.0.0.1:8000/api/v1/events/x",
+        }
     )
     current = fields.Boolean(
         metadata={"description": "false when the latest release removed it.", "example": True}

@@ -153,7 +153,9 @@ def get_release(number: int):
         "changes": [_change_fields(change) for change in changes[:RELEASE_CHANGES_LISTED]],
         "changes_truncated": len(changes) > RELEASE_CHANGES_LISTED,
         "links": {
-            "changes": url_for("changes.list_changes", since=encode_cursor(first - 1)),
+            "changes": url_for(
+                "changes.list_changes", since=encode_cursor(first - 1), _external=True
+            ),
             "previous": release_url(number - 1) if number > 1 else None,
             "next": release_url(number + 1) if latest and number < latest.number else None,
         },

@@ -89,7 +89,12 @@ class ReleaseSchema(Schema):
         description = "One release: a seed load that changed the data. Immutable."
 
     number = fields.Integer(metadata={"description": "1, 2, 3...", "example": 2})
-    url = fields.String(metadata={"description": "Its API URL.", "example": "/api/v1/releases/2"})
+    url = fields.String(
+        metadata={
+            "description": "Its API URL.",
+            "example": "http://127.0.0.1:8000/api/v1/releases/2",
+        }
+    )
     created_at = fields.DateTime(
         metadata={
             "description": "When it was published (UTC).",
@@ -137,11 +142,14 @@ class ChangeSchema(Schema):
     url = fields.String(
         metadata={
             "description": "The record's URL now (after any later rename; 410 once removed).",
-            "example": "/api/v1/events/x",
+            "example": "http://127.0.0.1:8000/api/v1/events/x",
         }
     )
     history = fields.String(
-        metadata={"description": "The record's history.", "example": "/api/v1/events/x/history"}
+        metadata={
+            "description": "The record's history.",
+            "example": "http://127.0.0.1:8000/api/v1/events/x/history",
+        }
     )
 
 
@@ -153,14 +161,14 @@ class ReleaseLinksSchema(Schema):
         metadata={
             "description": "The changes feed from the start of this release (all of its "
             "changes, page by page).",
-            "example": "/api/v1/changes?since=WyJjaGFuZ2VzIiwxMl0",
+            "example": "http://127.0.0.1:8000/api/v1/changes?since=WyJjaGFuZ2VzIiwxMl0",
         }
     )
     previous = fields.String(
         allow_none=True,
         metadata={
             "description": "The release before (null for 1).",
-            "example": "/api/v1/releases/1",
+            "example": "http://127.0.0.1:8000/api/v1/releases/1",
         },
     )
     next = fields.String(
