@@ -181,3 +181,19 @@ def test_logs_are_text_on_a_terminal_and_json_otherwise(monkeypatch):
     assert config_module.Config.from_env({"LOG_FORMAT": "json"}).LOG_FORMAT == "json"
     monkeypatch.setattr(config_module, "_on_a_terminal", lambda: False)
     assert config_module.Config.from_env({}).LOG_FORMAT == "json"
+
+
+@pytest.mark.parametrize("command", [["releases"], ["history", "alpha-plan"]])
+def test_release_commands_say_to_seed_a_missing_or_empty_database(
+    monkeypatch, tmp_path, capsys, command
+):
+    missing = tmp_path / "missing.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{missing}")
+    assert main(command) == 2
+    assert "run `timeline-api seed`" in capsys.readouterr().err
+    assert not missing.exists()  # not created empty
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{empty}")
+    assert main(command) == 2
+    assert "run `timeline-api seed`" in capsys.readouterr().err

@@ -48,18 +48,16 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _releases(args: argparse.Namespace) -> int:
-    from timeline_api.database import bind_database
     from timeline_api.releases.cli import print_releases
 
-    bind_database(Config.from_env().DATABASE_URL, role="command")
+    _bind_loaded_database()
     return print_releases(args.limit)
 
 
 def _history(args: argparse.Namespace) -> int:
-    from timeline_api.database import bind_database
     from timeline_api.releases.cli import print_history
 
-    bind_database(Config.from_env().DATABASE_URL, role="command")
+    _bind_loaded_database()
     return print_history(args.kind, args.slug)
 
 
@@ -127,6 +125,22 @@ def _check_database_is_there(database_url: str) -> None:
         raise ValueError(
             f"DATABASE_URL names {path}, which does not exist: run `timeline-api seed` "
             "to create and load it first."
+        )
+
+
+def _bind_loaded_database() -> None:
+    """For commands that read releases: a missing file or one without the timeline's
+    tables is a one-line error saying to seed, not a traceback (nor a new empty file)."""
+    from timeline_api.database import bind_database
+    from timeline_api.models import Release
+
+    database_url = Config.from_env().DATABASE_URL
+    _check_database_is_there(database_url)
+    db = bind_database(database_url, role="command")
+    if not db.table_exists(Release._meta.table_name):
+        raise ValueError(
+            "The database DATABASE_URL names holds no timeline yet: run `timeline-api seed` "
+            "to load it first."
         )
 
 

@@ -97,3 +97,15 @@ def test_a_selected_value_with_no_events_is_kept_with_count_0(client, query, fac
     assert values[value]["count"] == 0
     if label:
         assert values[value]["label"] == label
+
+
+def test_facet_size_keeps_a_selected_value_outside_the_top(client):
+    everything = facets(client, "facet_size=1")
+    last_tag = client.get("/api/v1/events/facets").get_json()["facets"]["tag"][-1]["value"]
+    assert [v["value"] for v in everything["facets"]["tag"]] != [last_tag]
+    body = facets(client, f"facet_size=1&tag={last_tag}")
+    assert last_tag in [v["value"] for v in body["facets"]["tag"]]
+    assert len(body["facets"]["tag"]) == 2
+    listed = {v["value"] for v in body["facets"]["tag"]}
+    all_tags = client.get(f"/api/v1/events/facets?tag={last_tag}").get_json()["facets"]["tag"]
+    assert body["others"]["tag"]["values"] == len([v for v in all_tags if v["value"] not in listed])

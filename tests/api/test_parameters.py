@@ -18,6 +18,9 @@ EVERY_ENDPOINT = [
     "/api/v1/datapackage.json",
     "/api/v1/datapackage/tags.csv",
     "/api/v1/dataset",
+    "/api/v1/releases/1",
+    "/api/v1/events/alpha-plan/history",
+    "/api/v1/tags/privacy/history",
     "/healthz",
     "/readyz",
 ]
@@ -123,6 +126,7 @@ def test_json_only_endpoints_still_answer_browsers_and_wildcards(client, accept)
         ("/api/v1/events/alpha-plan", "text/calendar", "text/calendar"),
         ("/api/v1/datapackage/tags.csv", "text/csv", "text/csv"),
         ("/api/v1/dataset", "application/ld+json", "application/ld+json"),
+        ("/api/v1/dataset", "application/json", "application/json"),
     ],
 )
 def test_an_endpoint_with_other_formats_serves_them_by_accept(client, url, accept, served):
@@ -138,3 +142,11 @@ def test_a_file_endpoint_answers_406_to_an_accept_it_cannot_serve(client, url):
     response = client.get(url, headers={"Accept": "text/calendar"})
     assert response.status_code == 406, url
     assert response.mimetype == "application/problem+json"
+
+
+def test_one_event_by_path_takes_as_of_like_the_event(client):
+    response = client.get("/api/v1/events/alpha-plan.ics?as_of=1")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    late = client.get("/api/v1/events/alpha-plan.ics?as_of=99")
+    assert late.status_code == 422
+    assert [p["name"] for p in late.get_json()["invalid_params"]] == ["as_of"]

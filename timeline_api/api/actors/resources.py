@@ -71,6 +71,7 @@ def get_actor(slug: str):
 @actors_blueprint.route(
     "/<string:slug>/history", parameters=[slug_path_parameter("actor", "wang-yi")]
 )
+@actors_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @actors_blueprint.response(200, HistorySchema)
 @actors_blueprint.alt_response(308, **REDIRECT_DOC)
 @actors_blueprint.alt_response(404, response="NOT_FOUND")

@@ -39,10 +39,11 @@ def _descriptor() -> dict:
     return datapackage.descriptor(version, updated, request.host_url, _sources())
 
 
-def _download(body: bytes, media_type: str, filename: str) -> Response:
-    """`body` as a file; a client whose Accept excludes its media type gets a 406."""
-    negotiate([media_type.split(";")[0]])
-    response = Response(body, content_type=media_type)
+def _download(body: bytes, media_type: str, filename: str, also: tuple[str, ...] = ()) -> Response:
+    """`body` as a file, labelled with the first of its media types (`media_type`, then
+    `also`) that the client accepts; none of them is a 406."""
+    chosen = negotiate([media_type.split(";")[0], *also])
+    response = Response(body, content_type=media_type if chosen in media_type else chosen)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -158,7 +159,8 @@ def get_dataset(_args):
         sources=_sources(),
         exports=exports,
     )
-    return _download(body, "application/ld+json", "dataset.jsonld")
+    # JSON-LD is JSON: generic clients asking for application/json get it too.
+    return _download(body, "application/ld+json", "dataset.jsonld", also=("application/json",))
 
 
 def _as_date(value) -> dt.date | None:

@@ -25,6 +25,7 @@ from timeline_api.api.events.representation import event_detail, event_summaries
 from timeline_api.api.events.schemas import (
     EventDetailArgsSchema,
     EventDetailSchema,
+    EventExportArgsSchema,
     EventPageSchema,
     EventQueryArgsSchema,
     EventSortArgsSchema,
@@ -100,19 +101,22 @@ def list_event_facets(**params):
     is selected the other tags still show how many events they have: a value's count is the
     `total` of the list with that facet's filter set to that value alone. `total` here is
     the list's total under all the filters. An event's year is the year of its date.
-    With `facet_size=N` each facet keeps its N most frequent values, and `others` says
-    how many values were left out and their summed counts.
+    With `facet_size=N` each facet keeps its N most frequent values (and any selected
+    value), and `others` says how many values were left out and their summed counts.
     """
     with showing(params.pop("as_of", None), params.get("q")):
         size = params.pop("facet_size", None)
         facets = event_facets(params, filter_events)
         body = {"total": count_rows(counting_query(params)), "facets": facets}
     if size is not None:
-        body["others"] = {
-            name: {"values": len(values[size:]), "count": sum(v["count"] for v in values[size:])}
-            for name, values in facets.items()
-        }
-        body["facets"] = {name: values[:size] for name, values in facets.items()}
+        kept, others = {}, {}
+        for name, values in facets.items():
+            # A selected value stays listed past the top N: a filter UI shows what is ticked.
+            selected = {str(value) for value in params.get(name) or []}
+            kept[name] = values[:size] + [v for v in values[size:] if v["value"] in selected]
+            rest = [v for v in values[size:] if v["value"] not in selected]
+            others[name] = {"values": len(rest), "count": sum(v["count"] for v in rest)}
+        body["facets"], body["others"] = kept, others
     return body
 
 
@@ -159,13 +163,6 @@ def _no_fields_in_exports(params: dict) -> None:
         abort(422, invalid_params=[{"name": "fields", "in": "query", "reason": reason}])
 
 
-def _event_or_gone(slug: str) -> Event:
-    event = Event.get_or_none(Event.slug == slug)
-    if event is None:
-        answer_missing("event", slug)
-    return event
-
-
 @events_blueprint.route(
     "/<string:slug>.<any({formats}):extension>".format(formats=", ".join(EXPORT_FORMATS)),
     parameters=[
@@ -178,26 +175,31 @@ def _event_or_gone(slug: str) -> Event:
         },
     ],
 )
-@events_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
+@events_blueprint.arguments(EventExportArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, description="The event in the format.")
 @events_blueprint.alt_response(404, response="NOT_FOUND")
 @events_blueprint.doc(
     responses={200: {"content": {**export_documentation(), "application/json": {"schema": {}}}}}
 )
 @negotiates_itself  # the path names the format
-def export_event(slug: str, extension: str):
+def export_event(slug: str, extension: str, **params):
     """Download one event in an export format
 
     `/api/v1/events/{slug}.ics` is a calendar holding this one event, `.geojson` a
-    one-feature map, and so on for every export format.
+    one-feature map, and so on for every export format; `as_of` as on the event.
     """
-    return single_event_export_response(EXPORT_FORMATS[extension], _event_or_gone(slug))
+    with showing(params.pop("as_of", None)) as shown:
+        event = Event.get_or_none(Event.slug == slug)
+        if event is not None:
+            return single_event_export_response(EXPORT_FORMATS[extension], event)
+    answer_missing("event", slug, shown)
 
 
 @events_blueprint.route(
     "/<string:slug>/history",
     parameters=[slug_path_parameter("event", "global-initiative-on-data-security-launch")],
 )
+@events_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, HistorySchema)
 @events_blueprint.alt_response(308, **REDIRECT_DOC)
 @events_blueprint.alt_response(404, response="NOT_FOUND")

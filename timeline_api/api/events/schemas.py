@@ -640,3 +640,13 @@ class EventDetailArgsSchema(Schema):
         metadata=filter_examples("slug,title,date,place,citations", "A few fields"),
     )
     as_of = as_of_field()
+
+
+class EventExportArgsSchema(Schema):
+    """Query parameters of GET /events/{slug}.{format}: which release to show."""
+
+    class Meta:
+        unknown = RAISE
+        description = "Query parameters of one event in an export format."
+
+    as_of = as_of_field()

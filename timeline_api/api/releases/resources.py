@@ -10,7 +10,7 @@ from flask import Response, request, url_for
 from flask_smorest import abort
 from marshmallow import RAISE
 
-from timeline_api.api import Blueprint
+from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.history import history_url, record_url, release_url
 from timeline_api.api.pagination import LINK_HEADER_DOC, SortKey, link_header, page_body, paginate
 from timeline_api.api.releases.schemas import (
@@ -134,6 +134,7 @@ def list_releases(limit: int, cursor: str | None = None):
         }
     ],
 )
+@releases_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @releases_blueprint.response(200, ReleaseDetailSchema)
 @releases_blueprint.alt_response(404, response="NOT_FOUND")
 def get_release(number: int):

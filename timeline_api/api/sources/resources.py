@@ -76,6 +76,7 @@ def get_source(slug: str):
     "/<string:slug>/history",
     parameters=[slug_path_parameter("source", "voa-2020-09-china-data-security-initiative")],
 )
+@sources_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @sources_blueprint.response(200, HistorySchema)
 @sources_blueprint.alt_response(308, **REDIRECT_DOC)
 @sources_blueprint.alt_response(404, response="NOT_FOUND")

@@ -58,6 +58,7 @@ def get_tag(slug: str):
 @tags_blueprint.route(
     "/<string:slug>/history", parameters=[slug_path_parameter("tag", "surveillance")]
 )
+@tags_blueprint.arguments(NoQueryArgsSchema, location="query", as_kwargs=True)
 @tags_blueprint.response(200, HistorySchema)
 @tags_blueprint.alt_response(308, **REDIRECT_DOC)
 @tags_blueprint.alt_response(404, response="NOT_FOUND")
