@@ -83,3 +83,16 @@ def test_every_get_documents_conditional_requests(document):
         if method == "get":
             assert "304" in operation["responses"], path
             assert "ETag" in operation["responses"]["200"]["headers"], path
+
+
+def test_no_list_parameter_declares_a_default_a_client_would_send(client):
+    """A generated client sends a declared default on every call: `limit=20` would then
+    turn every export asked through the list (`format=csv`) into a 422."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    limit = next(
+        p for p in document["paths"]["/api/v1/events"]["get"]["parameters"] if p["name"] == "limit"
+    )
+    assert "default" not in limit["schema"]
+    assert "20 when omitted" in limit["description"]
+    assert client.get("/api/v1/events").get_json()["limit"] == 20
+    assert client.get("/api/v1/events?format=csv").status_code == 200

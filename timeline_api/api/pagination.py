@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from flask import request
 from flask_smorest import abort
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_load, validate
 from peewee import Field, ModelSelect, SelectBase, Tuple
 
 from timeline_api.api.counts import count_rows
@@ -32,10 +32,15 @@ MAX_PAGE_SIZE = 100
 class ListArgsSchema(Schema):
     """Query parameters every list endpoint takes."""
 
+    # The default is applied after loading, not declared on the field: a declared default
+    # becomes the schema's `default`, which generated clients then send on every call
+    # (and `limit` with an export is a 422).
     limit = fields.Integer(
-        load_default=DEFAULT_PAGE_SIZE,
         validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
-        metadata={"description": f"Page size, 1 to {MAX_PAGE_SIZE}.", "example": 20},
+        metadata={
+            "description": f"Page size, 1 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} when omitted.",
+            "example": 20,
+        },
     )
     cursor = fields.String(
         validate=[
@@ -56,6 +61,11 @@ class ListArgsSchema(Schema):
             },
         },
     )
+
+    @post_load
+    def _default_limit(self, data: dict, **kwargs) -> dict:
+        data.setdefault("limit", DEFAULT_PAGE_SIZE)
+        return data
 
 
 @dataclass(frozen=True)

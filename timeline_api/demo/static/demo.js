@@ -170,6 +170,10 @@ async function refresh({ typing = false } = {}) {
   setBusy(true);
 
   const list = getJSON(`${API}/events?${listParams({ typing })}`, controller.signal);
+  // One request for every facet, with the same filters as the list: the API counts each
+  // facet under every filter except its own (ticking another value of a facet widens the
+  // list, since one filter's values are alternatives), and lists a ticked value even when
+  // its count is 0, so it can always be unticked.
   const facets = state.facetsAvailable
     ? getJSON(`${API}/events/facets?${filterParams({ typing })}`, controller.signal).catch(
         noFacets,
@@ -215,14 +219,6 @@ function dropRejectedFilters(error) {
 }
 
 const labelForParameter = (name) => FACETS.find((facet) => facet.name === name)?.title || name;
-
-// One request for every facet, with the same filters as the list: the API counts each
-// facet under every filter except its own (ticking another value of a facet widens the
-// list, since one filter's values are alternatives), and lists a ticked value even when
-// its count is 0, so it can always be unticked.
-function fetchFacets(signal) {
-  return getJSON(`${API}/events/facets?${filterParams()}`, signal);
-}
 
 // An API without the facets endpoint still has a list: hide the panel and carry on.
 function noFacets(error) {
