@@ -1,9 +1,11 @@
 """Reading the whole seeds/ folder into a validated dataset, collecting every problem."""
 
 import gc
+import json
 import multiprocessing
 import os
 from collections import Counter
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,7 @@ from timeline_api.seeds.files import (
     SeedFile,
     SeedFileError,
     SeedProblem,
+    content_digest,
     flatten_errors,
     read_seed_file,
 )
@@ -52,6 +55,8 @@ class Dataset:
     # What validated of event files that did not: never loaded, but still checked across
     # files (dates, references, quotes), so one run reports every problem of a file.
     partial_events: list[dict] = field(default_factory=list)
+    # Valid event files as the next load can reuse them: {name: (digest, event JSON)}.
+    parsed_events: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _validate(
@@ -113,12 +118,13 @@ def _read_catalog(
     return records
 
 
-EventRead = tuple[Path, dict | None, list[SeedProblem], dict | None]
+# (path, the event or None, its problems, the fields that validated when the event did
+# not, the file's content digest, the event as JSON for the next load)
+EventRead = tuple[Path, dict | None, list[SeedProblem], dict | None, str, str | None]
 
 
 def _read_event_files(paths: list[Path]) -> list[EventRead]:
-    """Parse and validate event files: (path, the event or None, its problems, the fields
-    that validated when the event did not) for each."""
+    """Parse and validate event files."""
     schema = EventSeedSchema()
     results = []
     for path in paths:
@@ -131,7 +137,9 @@ def _read_event_files(paths: list[Path]) -> list[EventRead]:
             problems.append(
                 seed_file.problem(("slug",), f"must match the file name ({path.stem!r})")
             )
-        results.append((path, event, problems, partial))
+        kept = json.dumps(event, separators=(",", ":")) if event and not problems else None
+        digest = seed_file.digest if seed_file is not None else ""
+        results.append((path, event, problems, partial, digest, kept))
     return results
 
 
@@ -151,11 +159,37 @@ def _read_event_files_in_parallel(paths: list[Path], workers: int | None) -> lis
         return [result for chunk in pool.map(_read_event_files, chunks) for result in chunk]
 
 
-def read_dataset(seeds_dir: Path, workers: int | None = None) -> tuple[Dataset, list[SeedProblem]]:
+def _reuse_unchanged(
+    paths: list[Path], known: Mapping[str, tuple[str, str]]
+) -> tuple[dict[Path, EventRead], list[Path]]:
+    """Events of files whose content digest is the one `known` keeps, and the other paths."""
+    reused: dict[Path, EventRead] = {}
+    changed = []
+    for path in paths:
+        kept = known.get(f"{EVENTS_DIR}/{path.name}")
+        if kept is not None:
+            try:
+                digest = content_digest(path.read_bytes())
+            except OSError:
+                digest = None  # parsed below, which reports why it cannot be read
+            if digest == kept[0]:
+                reused[path] = (path, json.loads(kept[1]), [], None, digest, kept[1])
+                continue
+        changed.append(path)
+    return reused, changed
+
+
+def read_dataset(
+    seeds_dir: Path,
+    workers: int | None = None,
+    known: Mapping[str, tuple[str, str]] | None = None,
+) -> tuple[Dataset, list[SeedProblem]]:
     """Parse and validate every seed file; return what is valid and every problem found.
 
     `workers`: processes reading event files (default: one per core, from
-    PARALLEL_READ_FROM files on; 1 reads them in this process).
+    PARALLEL_READ_FROM files on; 1 reads them in this process). `known`: event files as a
+    previous load validated them ({name: (content digest, event JSON)}, seeds/parsed.py);
+    a file with the same digest is not parsed again.
     """
     seeds_dir = Path(seeds_dir)
     problems: list[SeedProblem] = []
@@ -174,7 +208,11 @@ def read_dataset(seeds_dir: Path, workers: int | None = None) -> tuple[Dataset, 
     event_paths = sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []
     if not events_dir.is_dir():
         problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
-    for path, event, file_problems, partial in _read_event_files_in_parallel(event_paths, workers):
+    reads, changed = _reuse_unchanged(event_paths, known or {})
+    for read in _read_event_files_in_parallel(changed, workers):
+        reads[read[0]] = read
+    for path in event_paths:
+        _, event, file_problems, partial, digest, kept = reads[path]
         problems.extend(file_problems)
         name = f"{EVENTS_DIR}/{path.name}"
         # Kept to locate cross-file problems; its content is re-read only if one is found.
@@ -184,6 +222,8 @@ def read_dataset(seeds_dir: Path, workers: int | None = None) -> tuple[Dataset, 
             if partial:
                 dataset.partial_events.append({**partial, "_file": name, "_path": ()})
             continue
+        if kept is not None:
+            dataset.parsed_events[name] = (digest, kept)
         event["_file"], event["_path"] = name, ()
         dataset.events.append(event)
 
