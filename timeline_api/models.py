@@ -285,12 +285,12 @@ class Revision(BaseModel):
 
 
 class ParsedSeedFile(BaseModel):
-    """An event file as the last load validated it, so the next load parses only the files
+    """A seed file as the last load validated it, so the next load parses only the files
     that changed (seeds/parsed.py). The loader's own memory: not part of any release."""
 
-    name = CharField(primary_key=True, max_length=255)  # "events/<slug>.yaml"
+    name = CharField(primary_key=True, max_length=255)  # "events/<slug>.yaml", "actors.yaml"
     digest = CharField(max_length=64)  # seeds.files.content_digest of its bytes
-    record = TextField()  # the validated record as JSON
+    record = TextField()  # the validated record (a list of them for a catalogue) as JSON
 
     class Meta:
         table_name = "seed_file"

@@ -22,15 +22,15 @@ from timeline_api.seeds.sync import LoadReport, sync_tables
 
 @pytest.fixture
 def parsed_paths(monkeypatch) -> list[str]:
-    """Names of the event files each load parses (rather than reuses)."""
+    """Names of the seed files each load parses (rather than reuses)."""
     names: list[str] = []
-    read = dataset_module._read_event_files
+    read = dataset_module._read
 
-    def recording(paths):
-        names.extend(path.name for path in paths)
-        return read(paths)
+    def recording(path, problems):
+        names.append(path.name)
+        return read(path, problems)
 
-    monkeypatch.setattr(dataset_module, "_read_event_files", recording)
+    monkeypatch.setattr(dataset_module, "_read", recording)
     return names
 
 
@@ -95,7 +95,7 @@ def test_each_release_writes_only_its_changes_with_the_result_of_a_full_comparis
             assert report.updated["events"] == 1
             assert not report.updated["event tags"] and not report.created["quotes"]
         if step == "actor":
-            assert parsed == []  # catalogues are read whole; no event file changed
+            assert parsed == ["actors.yaml"]
             named = [row for row in _search_rows() if "Renamed Display Name" in row[4]]
             assert named == [row for row in _search_rows() if row[0] in _events_of_first_actor()]
             assert named  # the events naming the actor were re-indexed
@@ -118,7 +118,8 @@ def test_a_change_to_the_validating_code_parses_every_file_again(
     parsed_paths.clear()
     monkeypatch.setattr(files_module, "_validating_code", lambda: b"another version")
     load_seeds(folders["initial"])
-    assert sorted(parsed_paths) == sorted(p.name for p in (folders["initial"] / "events").iterdir())
+    events = [p.name for p in (folders["initial"] / "events").iterdir()]
+    assert sorted(parsed_paths) == sorted(["actors.yaml", "sources.yaml", "tags.yaml", *events])
 
 
 def test_a_failed_load_leaves_the_kept_files_as_they_were(empty_db, tmp_path):
@@ -126,7 +127,8 @@ def test_a_failed_load_leaves_the_kept_files_as_they_were(empty_db, tmp_path):
     load_seeds(folders["initial"])
     kept = sorted(ParsedSeedFile.select().tuples())
     assert [name for name, *_ in kept] == sorted(
-        f"events/{p.name}" for p in (folders["initial"] / "events").iterdir()
+        ["actors.yaml", "sources.yaml", "tags.yaml"]
+        + [f"events/{p.name}" for p in (folders["initial"] / "events").iterdir()]
     )
     with pytest.raises(SeedError):
         load_seeds(folders["broken"])

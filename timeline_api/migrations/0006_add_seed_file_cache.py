@@ -1,4 +1,4 @@
-"""The loader's memory of validated event files (`seed_file`), so a reload parses only
+"""The loader's memory of validated seed files (`seed_file`), so a reload parses only
 the files that changed. Empty at first: the next load fills it."""
 
 from peewee import *

@@ -55,8 +55,8 @@ class Dataset:
     # What validated of event files that did not: never loaded, but still checked across
     # files (dates, references, quotes), so one run reports every problem of a file.
     partial_events: list[dict] = field(default_factory=list)
-    # Valid event files as the next load can reuse them: {name: (digest, event JSON)}.
-    parsed_events: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Valid files as the next load can reuse them: {name: (digest, validated JSON)}.
+    parsed_files: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _validate(
@@ -87,10 +87,31 @@ def _read(path: Path, problems: list[SeedProblem]) -> SeedFile | None:
 
 
 def _read_catalog(
-    seeds_dir: Path, name: str, schema: Schema, key: str, dataset: Dataset, problems: list
+    seeds_dir: Path,
+    name: str,
+    schema: Schema,
+    key: str,
+    dataset: Dataset,
+    problems: list,
+    known: Mapping[str, tuple[str, str]],
 ) -> list[dict]:
-    """Validate a catalogue item by item, so one bad entry does not hide the others."""
-    seed_file = _read(seeds_dir / name, problems)
+    """Validate a catalogue item by item, so one bad entry does not hide the others; a
+    catalogue whose digest `known` keeps is taken from there."""
+    path = seeds_dir / name
+    kept = known.get(name)
+    if kept is not None:
+        try:
+            unchanged = content_digest(path.read_bytes()) == kept[0]
+        except OSError:
+            unchanged = False  # read below, which reports why it cannot be
+        if unchanged:
+            dataset.files[name] = SeedFile(path, None)  # re-read only to locate a problem
+            dataset.parsed_files[name] = kept
+            records = json.loads(kept[1])
+            for index, record in enumerate(records):
+                record["_file"], record["_path"] = name, (key, index)
+            return records
+    seed_file = _read(path, problems)
     if seed_file is None:
         return []
     dataset.files[name] = seed_file
@@ -98,8 +119,10 @@ def _read_catalog(
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         problems.append(seed_file.problem((), f"must be a mapping with a list under '{key}:'"))
         return []
+    valid = True
     for extra in sorted(set(data) - {key}, key=str):
         problems.append(seed_file.problem((extra,), "Unknown field."))
+        valid = False
     records = []
     for index, item in enumerate(data[key]):
         try:
@@ -107,14 +130,19 @@ def _read_catalog(
                 raise ValidationError("Must be a mapping (key: value pairs).")
             record = schema.load(item)
         except ValidationError as error:
+            valid = False
             for path, message in flatten_errors(error.messages):
                 problems.append(seed_file.problem((key, index, *path), message))
             # Known by slug, so references to it are not reported a second time.
             if isinstance(item, dict) and isinstance(item.get("slug"), str):
                 dataset.invalid_slugs.add(item["slug"])
             continue
-        record["_file"], record["_path"] = name, (key, index)
         records.append(record)
+    if valid:
+        text = json.dumps(records, separators=(",", ":"))
+        dataset.parsed_files[name] = (seed_file.digest, text)
+    for index, record in enumerate(records):
+        record["_file"], record["_path"] = name, (key, index)
     return records
 
 
@@ -196,19 +224,22 @@ def read_dataset(
     dataset = Dataset()
     if not seeds_dir.is_dir():
         return dataset, [SeedProblem(str(seeds_dir), None, "seeds folder does not exist")]
+    known = known or {}
     dataset.sources = _read_catalog(
-        seeds_dir, SOURCES_FILE, SourceSeedSchema(), "sources", dataset, problems
+        seeds_dir, SOURCES_FILE, SourceSeedSchema(), "sources", dataset, problems, known
     )
     dataset.actors = _read_catalog(
-        seeds_dir, ACTORS_FILE, ActorSeedSchema(), "actors", dataset, problems
+        seeds_dir, ACTORS_FILE, ActorSeedSchema(), "actors", dataset, problems, known
     )
-    dataset.tags = _read_catalog(seeds_dir, TAGS_FILE, TagSeedSchema(), "tags", dataset, problems)
+    dataset.tags = _read_catalog(
+        seeds_dir, TAGS_FILE, TagSeedSchema(), "tags", dataset, problems, known
+    )
 
     events_dir = seeds_dir / EVENTS_DIR
     event_paths = sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []
     if not events_dir.is_dir():
         problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
-    reads, changed = _reuse_unchanged(event_paths, known or {})
+    reads, changed = _reuse_unchanged(event_paths, known)
     for read in _read_event_files_in_parallel(changed, workers):
         reads[read[0]] = read
     for path in event_paths:
@@ -223,7 +254,7 @@ def read_dataset(
                 dataset.partial_events.append({**partial, "_file": name, "_path": ()})
             continue
         if kept is not None:
-            dataset.parsed_events[name] = (digest, kept)
+            dataset.parsed_files[name] = (digest, kept)
         event["_file"], event["_path"] = name, ()
         dataset.events.append(event)
 

@@ -1,11 +1,11 @@
-"""Validated event files kept between loads, so a reload parses only the files that changed.
+"""Validated seed files kept between loads, so a reload parses only the files that changed.
 
-Parsing and validating an event file is most of a load (about half a millisecond each, a
-minute of CPU at 100,000 events), yet a file whose bytes and validating code are unchanged
-gives the same record. So each valid file's record is kept in `seed_file` under its content
-digest (seeds/files.py), written in the load's transaction: a failed or killed load keeps
-the previous ones, and any loader may reuse what another wrote, since the digest names the
-content, not the load.
+Parsing and validating is most of a load (about half a millisecond an event file, a minute
+of CPU at 100,000 events, and seconds for a large catalogue), yet a file whose bytes and
+validating code are unchanged validates to the same records. So each valid file's records
+are kept in `seed_file` under its content digest (seeds/files.py), written in the load's
+transaction: a failed or killed load keeps the previous ones, and any loader may reuse what
+another wrote, since the digest names the content, not the load.
 """
 
 from peewee import chunked
@@ -17,7 +17,7 @@ DELETE_BATCH = 500  # names per DELETE … IN (…): well under SQLite's and Pos
 
 
 def parsed_files() -> dict[str, tuple[str, str]]:
-    """{file name: (content digest, event JSON)} as the loads so far left them."""
+    """{file name: (content digest, validated JSON)} as the loads so far left them."""
     query = ParsedSeedFile.select(
         ParsedSeedFile.name, ParsedSeedFile.digest, ParsedSeedFile.record
     ).tuples()
@@ -25,8 +25,8 @@ def parsed_files() -> dict[str, tuple[str, str]]:
 
 
 def store_parsed_files(files: dict[str, tuple[str, str]]) -> None:
-    """Make `seed_file` hold exactly `files` (a load's valid event files), writing only
-    the names whose digest differs."""
+    """Make `seed_file` hold exactly `files` (a load's valid files), writing only the
+    names whose digest differs."""
     stored = dict(ParsedSeedFile.select(ParsedSeedFile.name, ParsedSeedFile.digest).tuples())
     outdated = [name for name, digest in stored.items() if files.get(name, ("",))[0] != digest]
     for names in chunked(outdated, DELETE_BATCH):

@@ -279,7 +279,7 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
             DatasetState.insert(id=1, **values).on_conflict(
                 conflict_target=[DatasetState.id], update=values
             ).execute()
-        store_parsed_files(dataset.parsed_events)
+        store_parsed_files(dataset.parsed_files)
         if search.needs_rebuild(database.obj):
             search.rebuild(database.obj)
     return report
