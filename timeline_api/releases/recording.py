@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from timeline_api.bulk import insert_rows, update_rows
-from timeline_api.models import Record, Release, Revision
+from timeline_api.models import Record, Release, Revision, database
 from timeline_api.releases.records import CHANGES, KINDS, PLURALS, EncodedRecord, iso
 
 
@@ -97,7 +97,7 @@ def record_release(
     for kind in KINDS:
         live: dict[str, _Head] = {}
         gone: dict[str, _Head] = {}
-        for row in (
+        query = (
             Record.select(
                 Record.id,
                 Record.slug,
@@ -109,8 +109,10 @@ def record_release(
             )
             .where(Record.kind == kind)
             .order_by(Record.id)
-            .tuples()
-        ):
+        )
+        # The driver's rows as they are (ints and text): peewee's per-row conversion cost
+        # seconds at 100,000 records.
+        for row in database.execute(query).fetchall():
             head = _Head(*row)
             (live if head.deleted_release is None else gone)[head.slug] = head
         desired = encoded[kind]

@@ -118,6 +118,7 @@ def resolve_places(
     """
     gazetteer = None
     places: dict[str, dict] = {}
+    resolved: dict[tuple, dict | UnresolvedPlace | None] = {}
     first_user: dict[str, str] = {}
     problems = []
     for event in dataset.events:
@@ -125,10 +126,16 @@ def resolve_places(
         if not (event.get("place") or event.get("country") or event.get("coordinates")):
             continue
         gazetteer = gazetteer or shared_gazetteer()  # built only when a seed needs it
-        try:
-            place = resolve_place(event, gazetteer)
-        except UnresolvedPlace as unresolved:
-            problems.append(problem_of(event, (unresolved.field,), unresolved.reason))
+        given = event.get("coordinates")
+        key = (event.get("place"), event.get("country"), given and tuple(sorted(given.items())))
+        if key not in resolved:  # many events share a place: looked up once each
+            try:
+                resolved[key] = resolve_place(event, gazetteer)
+            except UnresolvedPlace as unresolved:
+                resolved[key] = unresolved
+        place = resolved[key]
+        if isinstance(place, UnresolvedPlace):
+            problems.append(problem_of(event, (place.field,), place.reason))
             continue
         known = places.get(place["slug"])
         if known is not None and known != place:
