@@ -119,7 +119,7 @@ def record_release(
         desired_slugs = {item.slug for item in desired}
         claimed: set[str] = set()
         for item in desired:
-            record, slug, text, content_digest = item.record, item.slug, item.text, item.digest
+            record, slug, content_digest = item.record, item.slug, item.digest
             head, change, previous = live.get(slug), None, None
             if head is not None:
                 claimed.add(slug)
@@ -144,7 +144,7 @@ def record_release(
                 head.updated_release, head.deleted_release = number, None
                 if not head.new:
                     changed_records.append(head)
-                revise(head, kind, slug, change, text, previous)
+                revise(head, kind, slug, change, item.text, previous)  # made only here
             if kind == "event":
                 event_meta[slug] = (
                     iso(times[head.created_release]),
