@@ -292,6 +292,7 @@ class ParsedSeedFile(BaseModel):
     digest = CharField(max_length=64)  # seeds.files.content_digest of its bytes
     record = TextField()  # the validated record (a list of them for a catalogue) as JSON
     encoded = TextField()  # its records' canonical digests (releases/records.py), JSON list
+    place = TextField(null=True)  # an event's place row (seeds/places.py) as JSON
 
     class Meta:
         table_name = "seed_file"

@@ -10,6 +10,7 @@ def up(migrator, db):
         digest = CharField(max_length=64)
         record = TextField()
         encoded = TextField()
+        place = TextField(null=True)
 
         class Meta:
             database = db

@@ -56,10 +56,13 @@ class Dataset:
     # files (dates, references, quotes), so one run reports every problem of a file.
     partial_events: list[dict] = field(default_factory=list)
     # Valid files as the next load can reuse them: {name: (digest, validated JSON, the
-    # records' canonical digests as JSON, or None until this load has encoded them)}.
-    parsed_files: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)
+    # records' canonical digests as JSON and an event's place as JSON, or None until this
+    # load has encoded and placed them)}.
+    parsed_files: dict[str, tuple[str, str, str | None, str | None]] = field(default_factory=dict)
     # {(kind, slug): canonical digest} of the records of reused files (releases/records.py)
     known_digests: dict[tuple[str, str], str] = field(default_factory=dict)
+    # {event slug: its place row or None} of reused event files (seeds/places.py)
+    known_places: dict[str, dict | None] = field(default_factory=dict)
 
 
 def _validate(
@@ -96,7 +99,7 @@ def _read_catalog(
     key: str,
     dataset: Dataset,
     problems: list,
-    known: Mapping[str, tuple[str, str, str]],
+    known: Mapping[str, tuple[str, str, str, str | None]],
 ) -> list[dict]:
     """Validate a catalogue item by item, so one bad entry does not hide the others; a
     catalogue whose digest `known` keeps is taken from there."""
@@ -147,16 +150,18 @@ def _read_catalog(
         records.append(record)
     if valid:
         text = json.dumps(records, separators=(",", ":"))
-        dataset.parsed_files[name] = (seed_file.digest, text, None)
+        dataset.parsed_files[name] = (seed_file.digest, text, None, None)
     for index, record in enumerate(records):
         record["_file"], record["_path"] = name, (key, index)
     return records
 
 
 # (path, the event or None, its problems, the fields that validated when the event did
-# not, the file's content digest, the event as JSON for the next load, and its canonical
-# digest as a JSON list when an earlier load encoded it)
-EventRead = tuple[Path, dict | None, list[SeedProblem], dict | None, str, str | None, str | None]
+# not, the file's content digest, the event as JSON for the next load, and when an
+# earlier load encoded and placed it, its canonical digest as a JSON list and its place)
+EventRead = tuple[
+    Path, dict | None, list[SeedProblem], dict | None, str, str | None, str | None, str | None
+]
 
 
 def _read_event_files(paths: list[Path]) -> list[EventRead]:
@@ -175,7 +180,7 @@ def _read_event_files(paths: list[Path]) -> list[EventRead]:
             )
         kept = json.dumps(event, separators=(",", ":")) if event and not problems else None
         digest = seed_file.digest if seed_file is not None else ""
-        results.append((path, event, problems, partial, digest, kept, None))
+        results.append((path, event, problems, partial, digest, kept, None, None))
     return results
 
 
@@ -196,7 +201,7 @@ def _read_event_files_in_parallel(paths: list[Path], workers: int | None) -> lis
 
 
 def _reuse_unchanged(
-    paths: list[Path], known: Mapping[str, tuple[str, str, str]]
+    paths: list[Path], known: Mapping[str, tuple[str, str, str, str | None]]
 ) -> tuple[dict[Path, EventRead], list[Path]]:
     """Events of files whose content digest is the one `known` keeps, and the other paths."""
     reused: dict[Path, EventRead] = {}
@@ -209,7 +214,8 @@ def _reuse_unchanged(
             except OSError:
                 digest = None  # parsed below, which reports why it cannot be read
             if digest == kept[0]:
-                reused[path] = (path, json.loads(kept[1]), [], None, digest, kept[1], kept[2])
+                event = json.loads(kept[1])
+                reused[path] = (path, event, [], None, digest, kept[1], kept[2], kept[3])
                 continue
         changed.append(path)
     return reused, changed
@@ -218,7 +224,7 @@ def _reuse_unchanged(
 def read_dataset(
     seeds_dir: Path,
     workers: int | None = None,
-    known: Mapping[str, tuple[str, str, str]] | None = None,
+    known: Mapping[str, tuple[str, str, str, str | None]] | None = None,
 ) -> tuple[Dataset, list[SeedProblem]]:
     """Parse and validate every seed file; return what is valid and every problem found.
 
@@ -252,7 +258,7 @@ def read_dataset(
     for read in _read_event_files_in_parallel(changed, workers):
         reads[read[0]] = read
     for path in event_paths:
-        _, event, file_problems, partial, digest, kept, encoded = reads[path]
+        _, event, file_problems, partial, digest, kept, encoded, placed = reads[path]
         problems.extend(file_problems)
         name = f"{EVENTS_DIR}/{path.name}"
         # Kept to locate cross-file problems; its content is re-read only if one is found.
@@ -263,15 +269,18 @@ def read_dataset(
                 dataset.partial_events.append({**partial, "_file": name, "_path": ()})
             continue
         if kept is not None:
-            dataset.parsed_files[name] = (digest, kept, encoded)
+            dataset.parsed_files[name] = (digest, kept, encoded, placed)
         if encoded is not None:
-            dataset.known_digests[("event", event["slug"])] = json.loads(encoded)[0]
+            (dataset.known_digests[("event", event["slug"])],) = json.loads(encoded)
+            dataset.known_places[event["slug"]] = json.loads(placed)
         event["_file"], event["_path"] = name, ()
         dataset.events.append(event)
 
     problems.extend(check_references(dataset))
     dataset.places, place_problems = resolve_places(
-        dataset, lambda event, path, reason: _problem(dataset, event, path, reason)
+        dataset,
+        lambda event, path, reason: _problem(dataset, event, path, reason),
+        dataset.known_places,
     )
     problems.extend(place_problems)
     return dataset, problems

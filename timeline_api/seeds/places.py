@@ -11,7 +11,7 @@ gazetteer or the curator's `coordinates` placed it (`coordinates_from` says whic
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from timeline_api.gazetteer import GAZETTEER_NAME, Gazetteer, shared_gazetteer
 from timeline_api.seeds.files import SeedProblem
@@ -22,6 +22,9 @@ def place_slug(name: str, country: str | None) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     words = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "place"
     return f"{words}-{country.lower()}" if country else words
+
+
+NOT_KEPT = object()
 
 
 class UnresolvedPlace(Exception):
@@ -110,12 +113,16 @@ def resolve_place(event: dict, gazetteer: Gazetteer) -> dict | None:
 
 
 def resolve_places(
-    dataset, problem_of: Callable[[dict, tuple, str], SeedProblem]
+    dataset,
+    problem_of: Callable[[dict, tuple, str], SeedProblem],
+    known_places: Mapping[str, dict | None] | None = None,
 ) -> tuple[list[dict], list[SeedProblem]]:
     """Every event's place (set as event["_place"], a slug or None) and the place rows.
 
-    `problem_of(event, path, reason)` makes a SeedProblem located in the event's file.
+    `problem_of(event, path, reason)` makes a SeedProblem located in the event's file;
+    `known_places`: {event slug: its place row} of events placed by an earlier load.
     """
+    known_places = known_places or {}
     gazetteer = None
     places: dict[str, dict] = {}
     resolved: dict[tuple, dict | UnresolvedPlace | None] = {}
@@ -125,14 +132,18 @@ def resolve_places(
         event["_place"] = None
         if not (event.get("place") or event.get("country") or event.get("coordinates")):
             continue
-        gazetteer = gazetteer or shared_gazetteer()  # built only when a seed needs it
         given = event.get("coordinates")
         key = (event.get("place"), event.get("country"), given and tuple(sorted(given.items())))
         if key not in resolved:  # many events share a place: looked up once each
-            try:
-                resolved[key] = resolve_place(event, gazetteer)
-            except UnresolvedPlace as unresolved:
-                resolved[key] = unresolved
+            kept = known_places.get(event["slug"], NOT_KEPT)
+            if kept is not NOT_KEPT:
+                resolved[key] = kept  # placed by an earlier load, with the same gazetteer
+            else:
+                gazetteer = gazetteer or shared_gazetteer()  # built only when needed
+                try:
+                    resolved[key] = resolve_place(event, gazetteer)
+                except UnresolvedPlace as unresolved:
+                    resolved[key] = unresolved
         place = resolved[key]
         if isinstance(place, UnresolvedPlace):
             problems.append(problem_of(event, (place.field,), place.reason))

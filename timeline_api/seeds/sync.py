@@ -281,7 +281,9 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
             DatasetState.insert(id=1, **values).on_conflict(
                 conflict_target=[DatasetState.id], update=values
             ).execute()
-        store_parsed_files(dataset.parsed_files, _digests_by_file(encoded))
+        places = {place["slug"]: place for place in dataset.places}
+        event_places = {event["_file"]: places.get(event["_place"]) for event in dataset.events}
+        store_parsed_files(dataset.parsed_files, _digests_by_file(encoded), event_places)
         if search.needs_rebuild(database.obj):
             search.rebuild(database.obj)
     return report
