@@ -65,6 +65,7 @@ def record_release(
     number = latest + 1
     created_at = release_time(times.get(latest), now)
     times[number] = created_at
+    stamps = {release: iso(time) for release, time in times.items()}
     next_record = (Record.select(fn.MAX(Record.id)).scalar() or 0) + 1
     next_revision = (Revision.select(fn.MAX(Revision.id)).scalar() or 0) + 1
 
@@ -147,8 +148,8 @@ def record_release(
                 revise(head, kind, slug, change, item.text, previous)  # made only here
             if kind == "event":
                 event_meta[slug] = (
-                    iso(times[head.created_release]),
-                    iso(times[head.updated_release]),
+                    stamps[head.created_release],
+                    stamps[head.updated_release],
                     head.revision,
                 )
         for slug, head in live.items():

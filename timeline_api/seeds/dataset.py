@@ -61,8 +61,8 @@ class Dataset:
     parsed_files: dict[str, tuple[str, str, str | None, str | None]] = field(default_factory=dict)
     # {(kind, slug): canonical digest} of the records of reused files (releases/records.py)
     known_digests: dict[tuple[str, str], str] = field(default_factory=dict)
-    # {event slug: its place row or None} of reused event files (seeds/places.py)
-    known_places: dict[str, dict | None] = field(default_factory=dict)
+    # {event slug: its place row or None, as JSON} of reused event files (seeds/places.py)
+    known_places: dict[str, str] = field(default_factory=dict)
 
 
 def _validate(
@@ -272,7 +272,7 @@ def read_dataset(
             dataset.parsed_files[name] = (digest, kept, encoded, placed)
         if encoded is not None:
             (dataset.known_digests[("event", event["slug"])],) = json.loads(encoded)
-            dataset.known_places[event["slug"]] = json.loads(placed)
+            dataset.known_places[event["slug"]] = placed  # JSON: decoded if needed
         event["_file"], event["_path"] = name, ()
         dataset.events.append(event)
 
@@ -376,7 +376,8 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
     event_slugs = {event["slug"] for event in dataset.events} | known
     # A partly valid event: only the fields that validated are there (see partial_events).
     for event in dataset.events + dataset.partial_events:
-        problems.extend(_check_date(dataset, event, "date", "date_precision"))
+        if ("event", event.get("slug")) not in dataset.known_digests:  # else checked before
+            problems.extend(_check_date(dataset, event, "date", "date_precision"))
         seen_roles = set()
         for index, link in enumerate(event.get("actors", [])):
             if link["actor"] not in actor_slugs:

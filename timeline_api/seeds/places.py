@@ -9,6 +9,7 @@ row (one GeoNames id). `geo_precision: city` means the named place itself, wheth
 gazetteer or the curator's `coordinates` placed it (`coordinates_from` says which).
 """
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -22,9 +23,6 @@ def place_slug(name: str, country: str | None) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     words = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "place"
     return f"{words}-{country.lower()}" if country else words
-
-
-NOT_KEPT = object()
 
 
 class UnresolvedPlace(Exception):
@@ -115,12 +113,12 @@ def resolve_place(event: dict, gazetteer: Gazetteer) -> dict | None:
 def resolve_places(
     dataset,
     problem_of: Callable[[dict, tuple, str], SeedProblem],
-    known_places: Mapping[str, dict | None] | None = None,
+    known_places: Mapping[str, str] | None = None,
 ) -> tuple[list[dict], list[SeedProblem]]:
     """Every event's place (set as event["_place"], a slug or None) and the place rows.
 
     `problem_of(event, path, reason)` makes a SeedProblem located in the event's file;
-    `known_places`: {event slug: its place row} of events placed by an earlier load.
+    `known_places`: {event slug: its place row as JSON} of events placed by an earlier load.
     """
     known_places = known_places or {}
     gazetteer = None
@@ -135,9 +133,9 @@ def resolve_places(
         given = event.get("coordinates")
         key = (event.get("place"), event.get("country"), given and tuple(sorted(given.items())))
         if key not in resolved:  # many events share a place: looked up once each
-            kept = known_places.get(event["slug"], NOT_KEPT)
-            if kept is not NOT_KEPT:
-                resolved[key] = kept  # placed by an earlier load, with the same gazetteer
+            kept = known_places.get(event["slug"])
+            if kept is not None:  # placed by an earlier load, with the same gazetteer
+                resolved[key] = json.loads(kept)
             else:
                 gazetteer = gazetteer or shared_gazetteer()  # built only when needed
                 try:
