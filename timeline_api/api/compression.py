@@ -45,7 +45,7 @@ def init_compression(app: Flask) -> None:
         COMPRESS_MIN_SIZE=MIN_SIZE,
         COMPRESS_MIMETYPES=COMPRESSED_TYPES,
         COMPRESS_LEVEL=6,
-        COMPRESS_BR_LEVEL=4,
+        COMPRESS_BR_LEVEL=5,  # as fast as 4 on our pages, and about 10% smaller
     )
     compress.init_app(app)
 
