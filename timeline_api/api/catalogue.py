@@ -105,11 +105,11 @@ def catalogue_detail(
     model, slug: str, link_field: Field, fields_of: Callable[[object], dict]
 ) -> dict:
     """One entry by slug with the first PREVIEW_EVENTS of its events (else 308, 410 or 404):
-    the first page of its `events_url`, in the event list's date order."""
+    the first events of its `events_url`, by the same query in the same date order."""
+    kind = _kind(model)
     row = model.get_or_none(model.slug == slug)
     if row is None:
-        answer_missing(_kind(model), slug)
-    kind = _kind(model)
+        answer_missing(kind, slug)
     count = linked_event_counts(link_field, [row.id]).get(row.id, 0)
     preview = list(
         filter_events({kind: [slug]}).order_by(*SORT_KEYS["date"].ordering()).limit(PREVIEW_EVENTS)
