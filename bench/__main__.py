@@ -6,7 +6,9 @@ with wrk, and writes bench/results/ (JSON, throughput.png) and the issue's ratio
 
 Environment: BENCH_QUICK=1 (1k and 10k only, 3 s runs: a smoke test), BENCH_SIZES=1000,10000,
 BENCH_SECONDS=7, BENCH_SERVERS=ours,bare,nginx,datasette, BENCH_FRESH=1 (reload databases
-even when the cached ones are up to date), BENCH_PROFILE=0 (skip the in-process profile).
+even when the cached ones are up to date), BENCH_PROFILE=0 (skip the in-process profile),
+BENCH_BEFORE=<git ref> (also serve that commit's code, on the same data loaded by its own
+loader, right after ours, and report ours/before ratios).
 """
 
 import json
@@ -179,6 +181,39 @@ def _bench_server(
     return bodies
 
 
+def _bench_our_code(
+    server: RunningServer,
+    db_path: Path,
+    workdir: Path,
+    settings: LoadSettings,
+    info: DatasetInfo,
+    results: dict,
+    source: AppSource,
+    varied: dict[str, list[str]],
+) -> dict[str, bytes]:
+    """Fixed and varied URLs on `server`, then the varied ones on a second server of the
+    same code without its response cache: the queries alone, whatever share of the URLs a
+    worker's cache holds at this size. Returns the bodies `server` answered."""
+    paths = our_paths(info)
+    bodies = _bench_server(server, paths, settings, info.size, results, None, varied, workdir)
+    uncached = start_ours(
+        db_path, workdir, str(info.size), source, name=server.name, RESPONSE_CACHE_ENTRIES="0"
+    )
+    _bench_server(
+        uncached,
+        paths,
+        settings,
+        info.size,
+        results,
+        None,  # its answers name its own port in their links
+        varied,
+        workdir,
+        varied_mode="uncached",
+        memory_label=f"{server.name}, no response cache",
+    )
+    return bodies
+
+
 def _bench_size(
     info: DatasetInfo,
     db_path: Path,
@@ -187,6 +222,7 @@ def _bench_size(
     servers: list[str],
     results: dict,
     source: AppSource,
+    before: tuple[AppSource, Path] | None = None,
 ) -> None:
     label = str(info.size)
     paths = our_paths(info)
@@ -194,22 +230,13 @@ def _bench_size(
     ours = start_ours(db_path, workdir, label, source)
     if "ours" in servers:
         varied = varied_paths(db_path, "ours")
-        bodies = _bench_server(ours, paths, settings, info.size, results, None, varied, workdir)
-        # The same varied URLs without the response cache: the queries alone, whatever
-        # share of the URLs a worker's cache holds at this size.
-        uncached = start_ours(db_path, workdir, label, source, RESPONSE_CACHE_ENTRIES="0")
-        _bench_server(
-            uncached,
-            paths,
-            settings,
-            info.size,
-            results,
-            None,  # its answers name its own port in their links
-            varied,
-            workdir,
-            varied_mode="uncached",
-            memory_label="ours, no response cache",
-        )
+        bodies = _bench_our_code(ours, db_path, workdir, settings, info, results, source, varied)
+        if before is not None:
+            before_source, before_db = before
+            server = start_ours(before_db, workdir, label, before_source, name="before")
+            _bench_our_code(
+                server, before_db, workdir, settings, info, results, before_source, varied
+            )
     else:
         bodies = {request: _fetch(ours.base_url + path) for request, path in paths.items()}
         ours.stop()
@@ -252,6 +279,12 @@ def main() -> int:
         "runs": [],
         "memory": [],
     }
+    before_ref = os.environ.get("BENCH_BEFORE")
+    before_source = app_source(before_ref) if before_ref else None
+    if before_source is not None:
+        print(f"bench: comparing with the code of {before_source.label}", flush=True)
+        results["before"] = before_source.label
+    before_dbs: dict[int, Path] = {}
     datasets: list[tuple[DatasetInfo, Path]] = []
     for size in sizes:
         info = generate(size, DATA_DIR / f"seeds-{size}")
@@ -261,10 +294,15 @@ def main() -> int:
         note = " (cached)" if load.cached else ""
         print(f"bench: {size:,} events loaded in {load.load_seconds:.1f} s{note}", flush=True)
         datasets.append((info, db_path))
+        if before_source is not None:
+            before_dbs[size] = DATA_DIR / f"timeline-{size}-before.sqlite3"
+            load = load_database(info, before_dbs[size], before_source, fresh=fresh)
+            print(f"bench: {size:,} events loaded by the code before in {load.load_seconds:.1f} s")
     workdir = Path(tempfile.mkdtemp(prefix="timeline-bench-"))
     try:
         for info, db_path in datasets:
-            _bench_size(info, db_path, workdir, settings, servers, results, source)
+            before = (before_source, before_dbs[info.size]) if before_source else None
+            _bench_size(info, db_path, workdir, settings, servers, results, source, before)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     _profiles(datasets, results, source)

@@ -38,9 +38,10 @@ def _git(*args: str) -> bytes:
     return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True).stdout
 
 
-def app_source() -> AppSource:
-    """The working tree, or a snapshot of BENCH_REF (extracted once per commit)."""
-    ref = os.environ.get("BENCH_REF")
+def app_source(ref: str | None = None) -> AppSource:
+    """The working tree, or a snapshot of `ref` (default BENCH_REF; extracted once per
+    commit)."""
+    ref = ref or os.environ.get("BENCH_REF")
     if not ref:
         dirty = bool(_git("status", "--porcelain", "--", "timeline_api").strip())
         commit = _git("rev-parse", "--short", "HEAD").decode().strip()

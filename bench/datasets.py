@@ -364,7 +364,7 @@ def generate(size: int, folder: Path) -> DatasetInfo:
     if stamp.is_file():
         info = json.loads(stamp.read_text())
         if info.pop("generator_version", None) == GENERATOR_VERSION:
-            return DatasetInfo(**info)
+            return DatasetInfo(**{**info, "seeds_dir": str(folder.resolve())})
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "events").mkdir(parents=True)
     rng = random.Random(f"timeline-bench-{size}")
@@ -380,6 +380,6 @@ def generate(size: int, folder: Path) -> DatasetInfo:
         if not detail_slug and index >= size // 2 and relations and "citations:" in text:
             detail_slug = slug
         slugs.append(slug)
-    info = DatasetInfo(size=size, seeds_dir=str(folder), detail_slug=detail_slug)
+    info = DatasetInfo(size=size, seeds_dir=str(folder.resolve()), detail_slug=detail_slug)
     stamp.write_text(json.dumps({**asdict(info), "generator_version": GENERATOR_VERSION}))
     return info

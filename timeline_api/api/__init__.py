@@ -15,14 +15,12 @@ A removed record answers 410 Gone, a renamed one's old URL 308. Data answers car
 `Last-Modified` (the time of the release shown) and honour `If-Modified-Since`.
 """
 
-import http
 from typing import ClassVar
 
 import marshmallow as ma
 from apispec import BasePlugin
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
-from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 
@@ -74,8 +72,31 @@ def parameter_examples(self, field, **kwargs) -> dict:
     return {"examples": examples} if examples else {}
 
 
+class ProblemResponsesPlugin(BasePlugin):
+    """Error responses (those whose body is the problem schema) documented as
+    application/problem+json: flask-smorest documents every response as its one
+    DEFAULT_RESPONSE_CONTENT_TYPE."""
+
+    def response_helper(self, response, **kwargs):
+        content = response.get("content") or {}
+        body = content.get("application/json")
+        if body is not None and _is_problem_schema(body.get("schema")):
+            content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+        return response
+
+
+def _is_problem_schema(schema) -> bool:
+    if isinstance(schema, dict):  # already resolved by the marshmallow plugin
+        return schema.get("$ref", "").rsplit("/", 1)[-1] == "Problem"
+    return schema is ProblemSchema or isinstance(schema, ProblemSchema)
+
+
 class Api(SmorestApi):
-    """flask-smorest's Api with problem+json errors documented as such."""
+    """flask-smorest's Api with problem+json errors, documented as such.
+
+    Only public extension points (init_app, ERROR_SCHEMA, apispec plugins, Flask's error
+    handler registry), so that flask-smorest can be upgraded.
+    """
 
     ERROR_SCHEMA = ProblemSchema
 
@@ -83,33 +104,19 @@ class Api(SmorestApi):
         kwargs.setdefault("spec_kwargs", {})["extra_plugins"] = [
             ConditionalGetPlugin(),
             OperationIdPlugin(),
+            ProblemResponsesPlugin(),
         ]
         super().__init__(app, **kwargs)
 
-    def _register_error_handlers(self):
+    def init_app(self, app, **kwargs):
         from timeline_api.api.errors import register_error_handlers
 
-        register_error_handlers(self._app)
-
-    def _init_spec(self, **kwargs):
-        super()._init_spec(**kwargs)
+        super().init_app(app, **kwargs)
+        # Registered after flask-smorest's own HTTPException handler, which they replace.
+        register_error_handlers(app)
         self.ma_plugin.converter.add_parameter_attribute_function(parameter_examples)
-
-    def _register_pagination_header(self):
-        """Our lists use cursors and a Link header, not flask-smorest's X-Pagination."""
-
-    def _register_responses(self):
-        for status in http.HTTPStatus:
-            response = {"description": status.phrase}
-            content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
-            if status >= 400:
-                response["schema"] = self.ERROR_SCHEMA
-                content_type = PROBLEM_MEDIA_TYPE
-            prepare_response(response, self.spec, content_type)
-            self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Error (a problem document)", "schema": self.ERROR_SCHEMA}
-        prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
-        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+        # flask-smorest's page-number pagination metadata: our lists use cursors and Link.
+        self.spec.components.schemas.pop("PaginationMetadata", None)
         self.spec.components.header(
             "CacheControl",
             {

@@ -8,7 +8,7 @@ the same release. Nothing here updates or deletes a revision or a release.
 import datetime as dt
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import fn
 
@@ -24,6 +24,8 @@ class RecordedRelease:
     number: int
     created_at: dt.datetime
     counts: dict[str, dict[str, int]]
+    # {kind: slugs of the records it changed}, a renamed record's old slug too
+    changed: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,6 +72,7 @@ def record_release(
     changed_records: list[dict] = []
     revisions: list[dict] = []
     counts = {kind: Counter() for kind in KINDS}
+    changed: dict[str, set[str]] = {kind: set() for kind in KINDS}
     event_meta = {}
 
     def revise(head: _Head, kind: str, slug: str, change: str, text: str | None, previous=None):
@@ -89,6 +92,7 @@ def record_release(
         )
         next_revision += 1
         counts[kind][change] += 1
+        changed[kind].update((slug, previous) if previous else (slug,))
 
     for kind in KINDS:
         live: dict[str, _Head] = {}
@@ -166,7 +170,7 @@ def record_release(
     insert_rows(Record, [{"kind": head.kind, **_record_row(head)} for head in new_records])
     update_rows(Record, [_record_row(head) for head in changed_records])
     insert_rows(Revision, revisions)
-    return RecordedRelease(number, created_at, full_counts), event_meta
+    return RecordedRelease(number, created_at, full_counts, changed), event_meta
 
 
 def _record_row(head: _Head) -> dict:

@@ -5,6 +5,7 @@ from peewee import Database
 from timeline_api.models import Actor, Citation, Event, EventActor, EventPoint, Quote
 
 TABLE = "event_search"
+REINDEX_BATCH = 500  # event ids per re-index statement
 
 
 def table_names() -> dict:
@@ -16,9 +17,10 @@ def table_names() -> dict:
 class EventSearchIndex:
     """Base of the engine-specific indexes: one row per event in TABLE.
 
-    Each engine implements create_schema(db), rebuild(db), matching(query, ranked=True)
-    (a bound Select of (event_id, score), or (event_id) alone for counting, a lower score
-    ranking higher) and snippets(query, event_ids) ({event_id: highlighted passage}).
+    Each engine implements create_schema(db), rebuild(db, event_ids=None),
+    matching(query, ranked=True) (a bound Select of (event_id, score), or (event_id) alone
+    for counting, a lower score ranking higher) and snippets(query, event_ids)
+    ({event_id: highlighted passage}).
     """
 
     def needs_rebuild(self, db: Database) -> bool:

@@ -8,7 +8,7 @@ the same events on both engines.
 
 import logging
 
-from peewee import SQL, Database, DatabaseError, Select
+from peewee import SQL, Database, DatabaseError, Select, chunked
 
 from timeline_api.models import (
     Actor,
@@ -19,7 +19,7 @@ from timeline_api.models import (
     Quote,
     database,
 )
-from timeline_api.search.index import TABLE, EventSearchIndex, table_names
+from timeline_api.search.index import REINDEX_BATCH, TABLE, EventSearchIndex, table_names
 from timeline_api.search.query import SearchQuery, Term
 from timeline_api.search.sqlite import MARK_END, MARK_START, SNIPPET_TOKENS
 
@@ -56,6 +56,25 @@ def compile_tsquery(query: SearchQuery) -> str:
     """The to_tsquery() text for a parsed query."""
     groups = ["(" + " | ".join(_tsquery_term(t) for t in group) + ")" for group in query.groups]
     return " & ".join(groups + ["!" + _tsquery_term(term) for term in query.excluded])
+
+
+def _index_sql(where: str) -> str:
+    """INSERT … SELECT of the indexed text of the events `where` selects."""
+    t = table_names()
+    return (
+        f"INSERT INTO {TABLE} (event_id, title, summary, quotes, actors, place, document) "
+        f"SELECT id, title, summary, quotes, actors, place, {DOCUMENT} FROM ("
+        f"SELECT e.id, e.title, e.summary, "
+        f"coalesce((SELECT string_agg(q.text, ' ') FROM {t[Quote]} q "
+        f"  JOIN {t[Citation]} c ON q.citation_id = c.id WHERE c.event_id = e.id), '') "
+        f"|| ' ' || coalesce((SELECT string_agg(p.summary || ' ' || p.quote, ' ') "
+        f"  FROM {t[EventPoint]} p WHERE p.event_id = e.id), '') AS quotes, "
+        f"coalesce((SELECT string_agg(a.name, ', ') FROM {t[Actor]} a WHERE a.id IN "
+        f"  (SELECT ea.actor_id FROM {t[EventActor]} ea WHERE ea.event_id = e.id)), '') "
+        f"  AS actors, "
+        f"coalesce(e.place, '') AS place "
+        f"FROM {t[Event]} e{where}) AS texts"
+    )
 
 
 class PostgresEventSearch(EventSearchIndex):
@@ -99,24 +118,16 @@ class PostgresEventSearch(EventSearchIndex):
             f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)"
         )
 
-    def rebuild(self, db: Database) -> None:
-        """Re-index every event in one statement (inside the loader's transaction)."""
-        t = table_names()
-        db.execute_sql(f"DELETE FROM {TABLE}")
-        db.execute_sql(
-            f"INSERT INTO {TABLE} (event_id, title, summary, quotes, actors, place, document) "
-            f"SELECT id, title, summary, quotes, actors, place, {DOCUMENT} FROM ("
-            f"SELECT e.id, e.title, e.summary, "
-            f"coalesce((SELECT string_agg(q.text, ' ') FROM {t[Quote]} q "
-            f"  JOIN {t[Citation]} c ON q.citation_id = c.id WHERE c.event_id = e.id), '') "
-            f"|| ' ' || coalesce((SELECT string_agg(p.summary || ' ' || p.quote, ' ') "
-            f"  FROM {t[EventPoint]} p WHERE p.event_id = e.id), '') AS quotes, "
-            f"coalesce((SELECT string_agg(a.name, ', ') FROM {t[Actor]} a WHERE a.id IN "
-            f"  (SELECT ea.actor_id FROM {t[EventActor]} ea WHERE ea.event_id = e.id)), '') "
-            f"  AS actors, "
-            f"coalesce(e.place, '') AS place "
-            f"FROM {t[Event]} e) AS texts"
-        )
+    def rebuild(self, db: Database, event_ids: list[int] | None = None) -> None:
+        """Re-index every event, or only `event_ids` (inside the loader's transaction)."""
+        if event_ids is None:
+            db.execute_sql(f"DELETE FROM {TABLE}")
+            db.execute_sql(_index_sql(""))
+            return
+        for batch in chunked(event_ids, REINDEX_BATCH):
+            marks = ", ".join(["%s"] * len(batch))
+            db.execute_sql(f"DELETE FROM {TABLE} WHERE event_id IN ({marks})", batch)
+            db.execute_sql(_index_sql(f" WHERE e.id IN ({marks})"), batch)
 
     def matching(self, query: SearchQuery, ranked: bool = True) -> Select:
         """Rows (event_id, score) matching `query`, a lower score ranking higher; without

@@ -4,7 +4,7 @@ English stemming (FTS5's porter tokenizer over unicode61), so "surveilling" find
 "surveillance"; PostgreSQL stems with the same algorithm family (search/postgres.py).
 """
 
-from peewee import SQL, Database, Select
+from peewee import SQL, Database, Select, chunked
 
 from timeline_api.models import (
     Actor,
@@ -15,7 +15,7 @@ from timeline_api.models import (
     Quote,
     database,
 )
-from timeline_api.search.index import TABLE, EventSearchIndex, table_names
+from timeline_api.search.index import REINDEX_BATCH, TABLE, EventSearchIndex, table_names
 from timeline_api.search.query import SearchQuery, Term
 
 # Only the event's own words: its sources' headlines are not indexed, because a headline
@@ -71,6 +71,23 @@ def _title_rank(query: SearchQuery) -> tuple[str, list[str]]:
     )
 
 
+def _index_sql(where: str) -> str:
+    """INSERT … SELECT of the indexed text of the events `where` selects."""
+    t = table_names()
+    return (
+        f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
+        f"SELECT e.id, e.title, e.summary, "
+        f"coalesce((SELECT group_concat(q.text, ' ') FROM {t[Quote]} q "
+        f"  JOIN {t[Citation]} c ON q.citation_id = c.id WHERE c.event_id = e.id), '') "
+        f"|| ' ' || coalesce((SELECT group_concat(p.summary || ' ' || p.quote, ' ') "
+        f"  FROM {t[EventPoint]} p WHERE p.event_id = e.id), ''), "
+        f"coalesce((SELECT group_concat(a.name, ', ') FROM {t[Actor]} a WHERE a.id IN "
+        f"  (SELECT ea.actor_id FROM {t[EventActor]} ea WHERE ea.event_id = e.id)), ''), "
+        f"coalesce(e.place, '') "
+        f"FROM {t[Event]} e{where}"
+    )
+
+
 class SqliteEventSearch(EventSearchIndex):
     """The FTS5 index and the query that searches it."""
 
@@ -81,22 +98,16 @@ class SqliteEventSearch(EventSearchIndex):
             + f", tokenize = '{TOKENIZER}')"
         )
 
-    def rebuild(self, db: Database) -> None:
-        """Re-index every event in one statement (inside the loader's transaction)."""
-        t = table_names()
-        db.execute_sql(f"DELETE FROM {TABLE}")
-        db.execute_sql(
-            f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
-            f"SELECT e.id, e.title, e.summary, "
-            f"coalesce((SELECT group_concat(q.text, ' ') FROM {t[Quote]} q "
-            f"  JOIN {t[Citation]} c ON q.citation_id = c.id WHERE c.event_id = e.id), '') "
-            f"|| ' ' || coalesce((SELECT group_concat(p.summary || ' ' || p.quote, ' ') "
-            f"  FROM {t[EventPoint]} p WHERE p.event_id = e.id), ''), "
-            f"coalesce((SELECT group_concat(a.name, ', ') FROM {t[Actor]} a WHERE a.id IN "
-            f"  (SELECT ea.actor_id FROM {t[EventActor]} ea WHERE ea.event_id = e.id)), ''), "
-            f"coalesce(e.place, '') "
-            f"FROM {t[Event]} e"
-        )
+    def rebuild(self, db: Database, event_ids: list[int] | None = None) -> None:
+        """Re-index every event, or only `event_ids` (inside the loader's transaction)."""
+        if event_ids is None:
+            db.execute_sql(f"DELETE FROM {TABLE}")
+            db.execute_sql(_index_sql(""))
+            return
+        for batch in chunked(event_ids, REINDEX_BATCH):
+            marks = ", ".join("?" * len(batch))
+            db.execute_sql(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", batch)
+            db.execute_sql(_index_sql(f" WHERE e.id IN ({marks})"), batch)
 
     def matching(self, query: SearchQuery, ranked: bool = True) -> Select:
         """Rows (event_id, score) matching `query`, a lower score ranking higher; without

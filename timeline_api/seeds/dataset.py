@@ -1,9 +1,11 @@
 """Reading the whole seeds/ folder into a validated dataset, collecting every problem."""
 
 import gc
+import json
 import multiprocessing
 import os
 from collections import Counter
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +17,7 @@ from timeline_api.seeds.files import (
     SeedFile,
     SeedFileError,
     SeedProblem,
+    content_digest,
     flatten_errors,
     read_seed_file,
 )
@@ -52,6 +55,8 @@ class Dataset:
     # What validated of event files that did not: never loaded, but still checked across
     # files (dates, references, quotes), so one run reports every problem of a file.
     partial_events: list[dict] = field(default_factory=list)
+    # Valid files as the next load can reuse them: {name: (digest, validated JSON)}.
+    parsed_files: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _validate(
@@ -82,10 +87,31 @@ def _read(path: Path, problems: list[SeedProblem]) -> SeedFile | None:
 
 
 def _read_catalog(
-    seeds_dir: Path, name: str, schema: Schema, key: str, dataset: Dataset, problems: list
+    seeds_dir: Path,
+    name: str,
+    schema: Schema,
+    key: str,
+    dataset: Dataset,
+    problems: list,
+    known: Mapping[str, tuple[str, str]],
 ) -> list[dict]:
-    """Validate a catalogue item by item, so one bad entry does not hide the others."""
-    seed_file = _read(seeds_dir / name, problems)
+    """Validate a catalogue item by item, so one bad entry does not hide the others; a
+    catalogue whose digest `known` keeps is taken from there."""
+    path = seeds_dir / name
+    kept = known.get(name)
+    if kept is not None:
+        try:
+            unchanged = content_digest(path.read_bytes()) == kept[0]
+        except OSError:
+            unchanged = False  # read below, which reports why it cannot be
+        if unchanged:
+            dataset.files[name] = SeedFile(path, None)  # re-read only to locate a problem
+            dataset.parsed_files[name] = kept
+            records = json.loads(kept[1])
+            for index, record in enumerate(records):
+                record["_file"], record["_path"] = name, (key, index)
+            return records
+    seed_file = _read(path, problems)
     if seed_file is None:
         return []
     dataset.files[name] = seed_file
@@ -93,8 +119,10 @@ def _read_catalog(
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         problems.append(seed_file.problem((), f"must be a mapping with a list under '{key}:'"))
         return []
+    valid = True
     for extra in sorted(set(data) - {key}, key=str):
         problems.append(seed_file.problem((extra,), "Unknown field."))
+        valid = False
     records = []
     for index, item in enumerate(data[key]):
         try:
@@ -102,23 +130,29 @@ def _read_catalog(
                 raise ValidationError("Must be a mapping (key: value pairs).")
             record = schema.load(item)
         except ValidationError as error:
+            valid = False
             for path, message in flatten_errors(error.messages):
                 problems.append(seed_file.problem((key, index, *path), message))
             # Known by slug, so references to it are not reported a second time.
             if isinstance(item, dict) and isinstance(item.get("slug"), str):
                 dataset.invalid_slugs.add(item["slug"])
             continue
-        record["_file"], record["_path"] = name, (key, index)
         records.append(record)
+    if valid:
+        text = json.dumps(records, separators=(",", ":"))
+        dataset.parsed_files[name] = (seed_file.digest, text)
+    for index, record in enumerate(records):
+        record["_file"], record["_path"] = name, (key, index)
     return records
 
 
-EventRead = tuple[Path, dict | None, list[SeedProblem], dict | None]
+# (path, the event or None, its problems, the fields that validated when the event did
+# not, the file's content digest, the event as JSON for the next load)
+EventRead = tuple[Path, dict | None, list[SeedProblem], dict | None, str, str | None]
 
 
 def _read_event_files(paths: list[Path]) -> list[EventRead]:
-    """Parse and validate event files: (path, the event or None, its problems, the fields
-    that validated when the event did not) for each."""
+    """Parse and validate event files."""
     schema = EventSeedSchema()
     results = []
     for path in paths:
@@ -131,7 +165,9 @@ def _read_event_files(paths: list[Path]) -> list[EventRead]:
             problems.append(
                 seed_file.problem(("slug",), f"must match the file name ({path.stem!r})")
             )
-        results.append((path, event, problems, partial))
+        kept = json.dumps(event, separators=(",", ":")) if event and not problems else None
+        digest = seed_file.digest if seed_file is not None else ""
+        results.append((path, event, problems, partial, digest, kept))
     return results
 
 
@@ -151,30 +187,63 @@ def _read_event_files_in_parallel(paths: list[Path], workers: int | None) -> lis
         return [result for chunk in pool.map(_read_event_files, chunks) for result in chunk]
 
 
-def read_dataset(seeds_dir: Path, workers: int | None = None) -> tuple[Dataset, list[SeedProblem]]:
+def _reuse_unchanged(
+    paths: list[Path], known: Mapping[str, tuple[str, str]]
+) -> tuple[dict[Path, EventRead], list[Path]]:
+    """Events of files whose content digest is the one `known` keeps, and the other paths."""
+    reused: dict[Path, EventRead] = {}
+    changed = []
+    for path in paths:
+        kept = known.get(f"{EVENTS_DIR}/{path.name}")
+        if kept is not None:
+            try:
+                digest = content_digest(path.read_bytes())
+            except OSError:
+                digest = None  # parsed below, which reports why it cannot be read
+            if digest == kept[0]:
+                reused[path] = (path, json.loads(kept[1]), [], None, digest, kept[1])
+                continue
+        changed.append(path)
+    return reused, changed
+
+
+def read_dataset(
+    seeds_dir: Path,
+    workers: int | None = None,
+    known: Mapping[str, tuple[str, str]] | None = None,
+) -> tuple[Dataset, list[SeedProblem]]:
     """Parse and validate every seed file; return what is valid and every problem found.
 
     `workers`: processes reading event files (default: one per core, from
-    PARALLEL_READ_FROM files on; 1 reads them in this process).
+    PARALLEL_READ_FROM files on; 1 reads them in this process). `known`: event files as a
+    previous load validated them ({name: (content digest, event JSON)}, seeds/parsed.py);
+    a file with the same digest is not parsed again.
     """
     seeds_dir = Path(seeds_dir)
     problems: list[SeedProblem] = []
     dataset = Dataset()
     if not seeds_dir.is_dir():
         return dataset, [SeedProblem(str(seeds_dir), None, "seeds folder does not exist")]
+    known = known or {}
     dataset.sources = _read_catalog(
-        seeds_dir, SOURCES_FILE, SourceSeedSchema(), "sources", dataset, problems
+        seeds_dir, SOURCES_FILE, SourceSeedSchema(), "sources", dataset, problems, known
     )
     dataset.actors = _read_catalog(
-        seeds_dir, ACTORS_FILE, ActorSeedSchema(), "actors", dataset, problems
+        seeds_dir, ACTORS_FILE, ActorSeedSchema(), "actors", dataset, problems, known
     )
-    dataset.tags = _read_catalog(seeds_dir, TAGS_FILE, TagSeedSchema(), "tags", dataset, problems)
+    dataset.tags = _read_catalog(
+        seeds_dir, TAGS_FILE, TagSeedSchema(), "tags", dataset, problems, known
+    )
 
     events_dir = seeds_dir / EVENTS_DIR
     event_paths = sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []
     if not events_dir.is_dir():
         problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
-    for path, event, file_problems, partial in _read_event_files_in_parallel(event_paths, workers):
+    reads, changed = _reuse_unchanged(event_paths, known)
+    for read in _read_event_files_in_parallel(changed, workers):
+        reads[read[0]] = read
+    for path in event_paths:
+        _, event, file_problems, partial, digest, kept = reads[path]
         problems.extend(file_problems)
         name = f"{EVENTS_DIR}/{path.name}"
         # Kept to locate cross-file problems; its content is re-read only if one is found.
@@ -184,6 +253,8 @@ def read_dataset(seeds_dir: Path, workers: int | None = None) -> tuple[Dataset, 
             if partial:
                 dataset.partial_events.append({**partial, "_file": name, "_path": ()})
             continue
+        if kept is not None:
+            dataset.parsed_files[name] = (digest, kept)
         event["_file"], event["_path"] = name, ()
         dataset.events.append(event)
 

@@ -1,5 +1,9 @@
 """Reading seed files as YAML while keeping line numbers for error messages."""
 
+import functools
+import hashlib
+import importlib.metadata
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +38,7 @@ class SeedFile:
 
     path: Path
     data: Any
+    digest: str = ""  # content_digest() of the bytes parsed
     _root: yaml.Node | None = field(default=None, repr=False)
 
     @property
@@ -73,7 +78,8 @@ class SeedFile:
 def read_seed_file(path: Path) -> SeedFile:
     """Parse one YAML file; raise SeedProblem-carrying ValueError on syntax errors."""
     try:
-        text = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
+        text = content.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SeedFileError(
             SeedProblem(str(path), None, f"not valid UTF-8 ({error.reason})")
@@ -91,7 +97,26 @@ def read_seed_file(path: Path) -> SeedFile:
         raise SeedFileError(SeedProblem(str(path), None, reason, line)) from None
     except yaml.YAMLError as error:
         raise SeedFileError(SeedProblem(str(path), None, f"invalid YAML: {error}")) from None
-    return SeedFile(path, data)
+    return SeedFile(path, data, content_digest(content))
+
+
+def content_digest(content: bytes) -> str:
+    """What a file's validated record is kept under between loads (seeds/parsed.py): its
+    bytes and the code that validates them, so a change to either parses it again."""
+    return hashlib.sha256(_validating_code() + content).hexdigest()
+
+
+@functools.cache
+def _validating_code() -> bytes:
+    from timeline_api import dates, vocabulary
+    from timeline_api.seeds import schemas
+
+    whole = hashlib.sha256()
+    for module in (schemas, vocabulary, dates, sys.modules[__name__]):
+        whole.update(Path(module.__file__).read_bytes())
+    for package in ("marshmallow", "PyYAML", "iso3166"):
+        whole.update(importlib.metadata.version(package).encode())
+    return whole.digest()
 
 
 class SeedFileError(Exception):

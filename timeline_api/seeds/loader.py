@@ -7,6 +7,7 @@ from pathlib import Path
 
 from timeline_api.seeds.dataset import read_dataset
 from timeline_api.seeds.files import SeedProblem
+from timeline_api.seeds.parsed import parsed_files
 from timeline_api.seeds.quotes import check_quotes
 from timeline_api.seeds.sync import LoadReport, write_dataset
 
@@ -47,7 +48,7 @@ def load_seeds(seeds_dir: Path | str, message: str | None = None) -> LoadReport:
     """Validate the seeds, then make the database match them in one transaction; a load
     that changes anything makes a release (with `message`, if given)."""
     with _cycle_collector_paused():
-        dataset, problems = read_dataset(Path(seeds_dir))
+        dataset, problems = read_dataset(Path(seeds_dir), known=parsed_files())
         if problems:
             raise SeedError(problems)
         return write_dataset(dataset, message)

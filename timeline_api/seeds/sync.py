@@ -9,9 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import reduce
 
-from peewee import Model, PostgresqlDatabase, SqliteDatabase
+from peewee import Model, PostgresqlDatabase, SqliteDatabase, chunked, fn
 
-from timeline_api.bulk import insert_rows
+from timeline_api.bulk import insert_rows, update_rows
 from timeline_api.dates import parse_partial_date
 from timeline_api.models import (
     Actor,
@@ -24,6 +24,7 @@ from timeline_api.models import (
     EventTag,
     Place,
     Quote,
+    Release,
     Source,
     Tag,
     database,
@@ -42,6 +43,7 @@ from timeline_api.releases.records import (
 )
 from timeline_api.search import search_backend
 from timeline_api.seeds.dataset import Dataset
+from timeline_api.seeds.parsed import store_parsed_files
 
 SOURCE_FIELDS = [
     "publisher",
@@ -85,6 +87,7 @@ PLACE_FIELDS = [
     "geo_precision",
     "coordinates_from",
 ]
+IN_BATCH = 500  # values per "IN (…)": well under SQLite's and PostgreSQL's limits
 SEED_LOCK_ID = 7_202_009  # any constant shared by every process that loads seeds
 
 
@@ -126,22 +129,40 @@ def dataset_version(dataset: Dataset) -> str:
     return content_version(encode_records(records_of(dataset)))
 
 
+def _rows_where_in(query, field, values) -> list:
+    """The rows of `query` whose `field` is one of `values`, asked in batches."""
+    return [row for batch in chunked(values, IN_BATCH) for row in query.where(field.in_(batch))]
+
+
 def _sync_by_slug(
-    model: type[Model], records: list[dict], fields: list[str], report: LoadReport, kind: str
+    model: type[Model],
+    records: list[dict],
+    fields: list[str],
+    report: LoadReport,
+    kind: str,
+    only: set[str] | None = None,
 ) -> tuple[dict[str, int], list[int]]:
-    """Insert and update rows by slug; return slug->id and the ids left to delete."""
-    existing = {row["slug"]: row for row in model.select().dicts()}
+    """Insert and update rows by slug; return slug->id and the ids left to delete.
+
+    `only`: the slugs that may have changed (records holds just those); other rows are
+    neither read nor written.
+    """
+    query = model.select().dicts()
+    rows = query if only is None else _rows_where_in(query, model.slug, sorted(only))
+    existing = {row["slug"]: row for row in rows}
     desired = {record["slug"]: {name: record[name] for name in fields} for record in records}
     new_rows = [
         {"slug": slug, **values} for slug, values in desired.items() if slug not in existing
     ]
     insert_rows(model, new_rows)
     report.created[kind] += len(new_rows)
-    for slug, values in desired.items():
-        row = existing.get(slug)
-        if row is not None and any(row[name] != value for name, value in values.items()):
-            model.update(**values).where(model.id == row["id"]).execute()
-            report.updated[kind] += 1
+    changed_rows = [
+        {"id": existing[slug]["id"], **values}
+        for slug, values in desired.items()
+        if slug in existing and any(existing[slug][name] != value for name, value in values.items())
+    ]
+    update_rows(model, changed_rows)
+    report.updated[kind] += len(changed_rows)
     stale_ids = [row["id"] for slug, row in existing.items() if slug not in desired]
     ids = dict(model.select(model.slug, model.id).tuples())
     return ids, stale_ids
@@ -154,12 +175,17 @@ def _sync_keyed(
     desired: dict[tuple, tuple],
     report: LoadReport,
     kind: str,
+    scope: list[int] | None = None,
 ) -> None:
-    """Make the rows of a link table equal `desired` ({key tuple: value tuple})."""
+    """Make the rows of a link table equal `desired` ({key tuple: value tuple}).
+
+    `scope`: ids of the first key field (an event or a citation) whose rows may have
+    changed; desired holds just their rows, and no other row is read or written.
+    """
     columns = [getattr(model, name) for name in key_fields + value_fields]
-    existing = {
-        row[: len(key_fields)]: row[len(key_fields) :] for row in model.select(*columns).tuples()
-    }
+    query = model.select(*columns).tuples()
+    rows = query if scope is None else _rows_where_in(query, columns[0], scope)
+    existing = {row[: len(key_fields)]: row[len(key_fields) :] for row in rows}
 
     def where(key: tuple):
         return reduce(
@@ -183,9 +209,11 @@ def _sync_keyed(
             report.updated[kind] += 1
 
 
-def _event_rows(dataset: Dataset, place_ids: dict[str, int], meta: dict[str, tuple]) -> list[dict]:
+def _event_rows(
+    events: list[dict], place_ids: dict[str, int], meta: dict[str, tuple]
+) -> list[dict]:
     rows = []
-    for event in dataset.events:
+    for event in events:
         period = parse_partial_date(event["date"])
         created_at, updated_at, revision = meta.get(event["slug"], (None, None, None))
         rows.append(
@@ -220,12 +248,26 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
         if isinstance(database.obj, PostgresqlDatabase):
             # Replicas seeding at start-up take turns; the second then finds nothing to do.
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SEED_LOCK_ID,))
+        shown = DatasetState.select(DatasetState.release).where(DatasetState.id == 1).scalar()
+        latest = Release.select(fn.MAX(Release.number)).scalar()
+        tables_current = latest is not None and shown == latest
         report.release, event_meta = record_release(
             encoded, report.version, report.event_count, message
         )
-        # Also without a release: the tables are made to match (a no-op unless something
-        # other than a load changed them, e.g. a migration taken down and up again).
-        sync_tables(dataset, event_meta, report)
+        search = search_backend(database.obj)
+        if tables_current and report.release is not None:
+            # The tables show the release before this one: only the events it changes can
+            # differ, and the index only for those and for the events of renamed actors.
+            changed = report.release.changed
+            scope = sync_tables(dataset, event_meta, report, changed["event"])
+            search.rebuild(database.obj, sorted(set(scope) | _events_of_actors(changed["actor"])))
+        else:
+            # Compared whole: a first load, tables not written by the load that made the
+            # latest release, or a load that changes nothing, which repairs the tables if
+            # something else changed them (e.g. a migration taken down and up again).
+            sync_tables(dataset, event_meta, report)
+            if +report.created or +report.updated or +report.deleted:
+                search.rebuild(database.obj)
         if report.release is not None:
             release = report.release
             values = {
@@ -237,27 +279,66 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
             DatasetState.insert(id=1, **values).on_conflict(
                 conflict_target=[DatasetState.id], update=values
             ).execute()
-        search = search_backend(database.obj)
-        tables_changed = +report.created or +report.updated or +report.deleted
-        if tables_changed or search.needs_rebuild(database.obj):
+        store_parsed_files(dataset.parsed_files)
+        if search.needs_rebuild(database.obj):
             search.rebuild(database.obj)
     return report
 
 
-def sync_tables(dataset: Dataset, event_meta: dict[str, tuple], report: LoadReport) -> None:
-    """Make the tables equal `dataset`, writing only what differs (counted in `report`)."""
+def _events_of_actors(slugs: set[str]) -> set[int]:
+    """Ids of the events naming one of the actors `slugs`: their indexed text holds its name."""
+    if not slugs:
+        return set()
+    actor_ids = [
+        actor_id
+        for (actor_id,) in _rows_where_in(
+            Actor.select(Actor.id).tuples(), Actor.slug, sorted(slugs)
+        )
+    ]
+    query = EventActor.select(EventActor.event).tuples()
+    return {event_id for (event_id,) in _rows_where_in(query, EventActor.actor, actor_ids)}
+
+
+def sync_tables(
+    dataset: Dataset,
+    event_meta: dict[str, tuple],
+    report: LoadReport,
+    only_events: set[str] | None = None,
+) -> list[int]:
+    """Make the tables equal `dataset`, writing only what differs (counted in `report`).
+
+    `only_events`: the slugs of the events that may differ (a release's changed events,
+    old slugs of renamed ones included); the rows of the others are neither read nor
+    written. The catalogues are always compared whole. Returns the ids of the events
+    whose rows were compared (all of them without `only_events`).
+    """
     source_ids, stale_sources = _sync_by_slug(
         Source, dataset.sources, SOURCE_FIELDS, report, "sources"
     )
     actor_ids, stale_actors = _sync_by_slug(Actor, dataset.actors, ACTOR_FIELDS, report, "actors")
     tag_ids, stale_tags = _sync_by_slug(Tag, dataset.tags, TAG_FIELDS, report, "tags")
     place_ids, stale_places = _sync_by_slug(Place, dataset.places, PLACE_FIELDS, report, "places")
+    events = (
+        dataset.events
+        if only_events is None
+        else [event for event in dataset.events if event["slug"] in only_events]
+    )
     event_ids, stale_events = _sync_by_slug(
-        Event, _event_rows(dataset, place_ids, event_meta), EVENT_FIELDS, report, "events"
+        Event,
+        _event_rows(events, place_ids, event_meta),
+        EVENT_FIELDS,
+        report,
+        "events",
+        only_events,
+    )
+    scope = (
+        None
+        if only_events is None
+        else sorted(event_ids[slug] for slug in only_events if slug in event_ids)
     )
 
     tags, actors, citations, points, relations = {}, {}, {}, {}, {}
-    for event in dataset.events:
+    for event in events:
         event_id = event_ids[event["slug"]]
         for tag in event["tags"]:
             tags[(event_id, tag_ids[tag])] = ()
@@ -275,11 +356,11 @@ def sync_tables(dataset: Dataset, event_meta: dict[str, tuple], report: LoadRepo
             relations[(event_id, event_ids[relation["target"]], relation["type"])] = (
                 relation["note"],
             )
-    _sync_keyed(EventTag, ["event", "tag"], [], tags, report, "event tags")
+    _sync_keyed(EventTag, ["event", "tag"], [], tags, report, "event tags", scope)
     _sync_keyed(
-        EventActor, ["event", "actor", "role"], ["position"], actors, report, "event actors"
+        EventActor, ["event", "actor", "role"], ["position"], actors, report, "event actors", scope
     )
-    _sync_keyed(Citation, ["event", "source"], ["position"], citations, report, "citations")
+    _sync_keyed(Citation, ["event", "source"], ["position"], citations, report, "citations", scope)
     _sync_keyed(
         EventPoint,
         ["event", "position"],
@@ -287,6 +368,7 @@ def sync_tables(dataset: Dataset, event_meta: dict[str, tuple], report: LoadRepo
         points,
         report,
         "points",
+        scope,
     )
     _sync_keyed(
         EventRelation,
@@ -295,20 +377,23 @@ def sync_tables(dataset: Dataset, event_meta: dict[str, tuple], report: LoadRepo
         relations,
         report,
         "relations",
+        scope,
     )
 
-    citation_ids = {
-        (e, s): i
-        for i, e, s in Citation.select(Citation.id, Citation.event, Citation.source).tuples()
-    }
+    citation_query = Citation.select(Citation.id, Citation.event, Citation.source).tuples()
+    if scope is not None:
+        citation_query = _rows_where_in(citation_query, Citation.event, scope)
+    citation_ids = {(e, s): i for i, e, s in citation_query}
     quotes = {}
-    for event in dataset.events:
+    for event in events:
         event_id = event_ids[event["slug"]]
         for citation in event["citations"]:
             citation_id = citation_ids[(event_id, source_ids[citation["source"]])]
             for position, text in enumerate(citation["quotes"]):
                 quotes[(citation_id, position)] = (text,)
-    _sync_keyed(Quote, ["citation", "position"], ["text"], quotes, report, "quotes")
+    # A removed citation's quotes went with it (ON DELETE CASCADE).
+    quote_scope = None if scope is None else sorted(citation_ids.values())
+    _sync_keyed(Quote, ["citation", "position"], ["text"], quotes, report, "quotes", quote_scope)
 
     for model, stale, kind in (
         (Event, stale_events, "events"),
@@ -320,3 +405,4 @@ def sync_tables(dataset: Dataset, event_meta: dict[str, tuple], report: LoadRepo
         if stale:
             model.delete().where(model.id.in_(stale)).execute()
             report.deleted[kind] += len(stale)
+    return list(event_ids.values()) if scope is None else scope
