@@ -5,7 +5,7 @@ longer than the database took to run it; one prepared statement with many parame
 rows does the same writes, with the same value conversions (Field.db_value).
 """
 
-from peewee import Model
+from peewee import AutoField, CharField, FloatField, IntegerField, Model, TextField
 
 from timeline_api.models import database
 
@@ -17,17 +17,25 @@ def _quoted(name: str) -> str:
     return f"{open_quote}{name}{close_quote}"
 
 
+# Fields whose db_value gives back what the loader passes (str, int, float or None):
+# converting each of millions of values through them was a third of a large load.
+_STORED_AS_GIVEN = (AutoField, CharField, FloatField, IntegerField, TextField)
+
+
 def _run(sql: str, names: list[str], fields: list, rows: list[dict]) -> None:
-    converters = [(name, f.db_value) for name, f in zip(names, fields, strict=True)]
+    converters = [
+        (index, f.db_value) for index, f in enumerate(fields) if type(f) not in _STORED_AS_GIVEN
+    ]
+
+    def parameters(row: dict) -> list:
+        values = [row[name] for name in names]
+        for index, convert in converters:
+            values[index] = convert(values[index])
+        return values
+
     cursor = database.obj.cursor()
     for start in range(0, len(rows), BATCH):
-        cursor.executemany(
-            sql,
-            [
-                tuple(convert(row[name]) for name, convert in converters)
-                for row in rows[start : start + BATCH]
-            ],
-        )
+        cursor.executemany(sql, [parameters(row) for row in rows[start : start + BATCH]])
 
 
 def insert_rows(model: type[Model], rows: list[dict]) -> None:

@@ -41,7 +41,10 @@ def gazetteer_version() -> str:
 
 
 def _normalized(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold().strip())
+    folded = name.casefold().strip()
+    if folded.isascii():  # most names: nothing to decompose (and a load normalizes 400,000)
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

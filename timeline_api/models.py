@@ -291,6 +291,8 @@ class ParsedSeedFile(BaseModel):
     name = CharField(primary_key=True, max_length=255)  # "events/<slug>.yaml", "actors.yaml"
     digest = CharField(max_length=64)  # seeds.files.content_digest of its bytes
     record = TextField()  # the validated record (a list of them for a catalogue) as JSON
+    encoded = TextField()  # its records' canonical digests (releases/records.py), JSON list
+    place = TextField(null=True)  # an event's place row (seeds/places.py) as JSON
 
     class Meta:
         table_name = "seed_file"

@@ -21,7 +21,8 @@ from timeline_api.seeds.sync import SEED_LOCK_ID
 
 EVENTS = 800  # about half a second of writing on SQLite here
 # Seconds after the loader takes the write lock (its transaction has begun) to kill it.
-KILL_DELAYS = [0.0, 0.1, 0.3]
+# A load writes only what changed, so these stay within its write (about 0.3 s here).
+KILL_DELAYS = [0.0, 0.05, 0.15]
 
 
 def write_seeds(folder: Path, title: str, skip_every: int = 0) -> Path:
@@ -95,16 +96,15 @@ def test_a_load_killed_while_writing_changes_nothing(database_url, tmp_path, del
     time.sleep(delay)
     loader.send_signal(signal.SIGKILL)
     loader.wait(timeout=30)
-    if loader.returncode == 0:
-        pytest.skip(f"the load completed within {delay} s of taking the lock")
-    assert loader.returncode == -signal.SIGKILL
+    assert loader.returncode in (0, -signal.SIGKILL)
 
     bind_database(database_url, role="command")
     if Release.select().count() == 2:
-        # Killed between its commit and its exit: then all of it is there (loading the
-        # same seeds again finds nothing to change).
+        # On a fast machine the load can commit before the kill: then all of it is there
+        # (loading the same seeds again finds nothing to change), the other half of
+        # all-or-nothing. The shorter delays kill it while it writes.
         assert load_seeds(second).release is None
-        pytest.skip(f"the load committed within {delay} s of taking the lock")
+        return
     assert table_contents() == before
     # The next load completes, as release 2.
     report = load_seeds(second)

@@ -9,6 +9,8 @@ def up(migrator, db):
         name = CharField(primary_key=True, max_length=255)
         digest = CharField(max_length=64)
         record = TextField()
+        encoded = TextField()
+        place = TextField(null=True)
 
         class Meta:
             database = db

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from timeline_api.bulk import insert_rows, update_rows
-from timeline_api.models import Record, Release, Revision
+from timeline_api.models import Record, Release, Revision, database
 from timeline_api.releases.records import CHANGES, KINDS, PLURALS, EncodedRecord, iso
 
 
@@ -65,6 +65,7 @@ def record_release(
     number = latest + 1
     created_at = release_time(times.get(latest), now)
     times[number] = created_at
+    stamps = {release: iso(time) for release, time in times.items()}
     next_record = (Record.select(fn.MAX(Record.id)).scalar() or 0) + 1
     next_revision = (Revision.select(fn.MAX(Revision.id)).scalar() or 0) + 1
 
@@ -97,7 +98,7 @@ def record_release(
     for kind in KINDS:
         live: dict[str, _Head] = {}
         gone: dict[str, _Head] = {}
-        for row in (
+        query = (
             Record.select(
                 Record.id,
                 Record.slug,
@@ -109,15 +110,17 @@ def record_release(
             )
             .where(Record.kind == kind)
             .order_by(Record.id)
-            .tuples()
-        ):
+        )
+        # The driver's rows as they are (ints and text): peewee's per-row conversion cost
+        # seconds at 100,000 records.
+        for row in database.execute(query).fetchall():
             head = _Head(*row)
             (live if head.deleted_release is None else gone)[head.slug] = head
         desired = encoded[kind]
         desired_slugs = {item.slug for item in desired}
         claimed: set[str] = set()
         for item in desired:
-            record, slug, text, content_digest = item.record, item.slug, item.text, item.digest
+            record, slug, content_digest = item.record, item.slug, item.digest
             head, change, previous = live.get(slug), None, None
             if head is not None:
                 claimed.add(slug)
@@ -142,11 +145,11 @@ def record_release(
                 head.updated_release, head.deleted_release = number, None
                 if not head.new:
                     changed_records.append(head)
-                revise(head, kind, slug, change, text, previous)
+                revise(head, kind, slug, change, item.text, previous)  # made only here
             if kind == "event":
                 event_meta[slug] = (
-                    iso(times[head.created_release]),
-                    iso(times[head.updated_release]),
+                    stamps[head.created_release],
+                    stamps[head.updated_release],
                     head.revision,
                 )
         for slug, head in live.items():

@@ -8,7 +8,7 @@ and digest (a reload is a no-op whatever order tags or relations were written in
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 # Kinds of records, in the order a release lists them (an event refers to the others).
 KINDS = ("source", "actor", "tag", "event")
@@ -41,26 +41,44 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
 class EncodedRecord:
-    """A seed record with its canonical JSON text and that text's digest (made once a load)."""
+    """A seed record with its canonical JSON text's digest. The text is kept when it was
+    made; when the digest came from an earlier load (seeds/parsed.py) the text is made
+    only if asked for, i.e. for a record that changed."""
 
-    record: dict
-    slug: str
-    text: str
-    digest: str
+    __slots__ = ("_text", "digest", "kind", "record", "slug")
+
+    def __init__(self, kind: str, record: dict, known_digest: str | None = None):
+        self.kind, self.record, self.slug = kind, record, record["slug"]
+        self._text = None
+        if known_digest is None:
+            self._text = encode(canonical(kind, record))
+            known_digest = digest(self._text)
+        self.digest = known_digest
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = encode(canonical(self.kind, self.record))
+        return self._text
 
 
-def encode_records(records: dict[str, list[dict]]) -> dict[str, list[EncodedRecord]]:
-    """{kind: records} -> {kind: encoded records}, in slug order."""
-    encoded = {}
-    for kind, kind_records in records.items():
-        items = []
-        for record in kind_records:
-            text = encode(canonical(kind, record))
-            items.append(EncodedRecord(record, record["slug"], text, digest(text)))
-        encoded[kind] = sorted(items, key=lambda item: item.slug)
-    return encoded
+def encode_records(
+    records: dict[str, list[dict]], known_digests: Mapping[tuple[str, str], str] | None = None
+) -> dict[str, list[EncodedRecord]]:
+    """{kind: records} -> {kind: encoded records}, in slug order. `known_digests`:
+    {(kind, slug): digest} of records whose content an earlier load encoded."""
+    known_digests = known_digests or {}
+    return {
+        kind: sorted(
+            (
+                EncodedRecord(kind, record, known_digests.get((kind, record["slug"])))
+                for record in kind_records
+            ),
+            key=lambda item: item.slug,
+        )
+        for kind, kind_records in records.items()
+    }
 
 
 def content_version(encoded: dict[str, list[EncodedRecord]]) -> str:

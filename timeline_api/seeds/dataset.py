@@ -55,8 +55,14 @@ class Dataset:
     # What validated of event files that did not: never loaded, but still checked across
     # files (dates, references, quotes), so one run reports every problem of a file.
     partial_events: list[dict] = field(default_factory=list)
-    # Valid files as the next load can reuse them: {name: (digest, validated JSON)}.
-    parsed_files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Valid files as the next load can reuse them: {name: (digest, validated JSON, the
+    # records' canonical digests as JSON and an event's place as JSON, or None until this
+    # load has encoded and placed them)}.
+    parsed_files: dict[str, tuple[str, str, str | None, str | None]] = field(default_factory=dict)
+    # {(kind, slug): canonical digest} of the records of reused files (releases/records.py)
+    known_digests: dict[tuple[str, str], str] = field(default_factory=dict)
+    # {event slug: its place row or None, as JSON} of reused event files (seeds/places.py)
+    known_places: dict[str, str] = field(default_factory=dict)
 
 
 def _validate(
@@ -93,7 +99,7 @@ def _read_catalog(
     key: str,
     dataset: Dataset,
     problems: list,
-    known: Mapping[str, tuple[str, str]],
+    known: Mapping[str, tuple[str, str, str, str | None]],
 ) -> list[dict]:
     """Validate a catalogue item by item, so one bad entry does not hide the others; a
     catalogue whose digest `known` keeps is taken from there."""
@@ -108,8 +114,12 @@ def _read_catalog(
             dataset.files[name] = SeedFile(path, None)  # re-read only to locate a problem
             dataset.parsed_files[name] = kept
             records = json.loads(kept[1])
-            for index, record in enumerate(records):
+            kind = key[:-1]  # "sources" -> "source"
+            for index, (record, digest) in enumerate(
+                zip(records, json.loads(kept[2]), strict=True)
+            ):
                 record["_file"], record["_path"] = name, (key, index)
+                dataset.known_digests[(kind, record["slug"])] = digest
             return records
     seed_file = _read(path, problems)
     if seed_file is None:
@@ -140,15 +150,18 @@ def _read_catalog(
         records.append(record)
     if valid:
         text = json.dumps(records, separators=(",", ":"))
-        dataset.parsed_files[name] = (seed_file.digest, text)
+        dataset.parsed_files[name] = (seed_file.digest, text, None, None)
     for index, record in enumerate(records):
         record["_file"], record["_path"] = name, (key, index)
     return records
 
 
 # (path, the event or None, its problems, the fields that validated when the event did
-# not, the file's content digest, the event as JSON for the next load)
-EventRead = tuple[Path, dict | None, list[SeedProblem], dict | None, str, str | None]
+# not, the file's content digest, the event as JSON for the next load, and when an
+# earlier load encoded and placed it, its canonical digest as a JSON list and its place)
+EventRead = tuple[
+    Path, dict | None, list[SeedProblem], dict | None, str, str | None, str | None, str | None
+]
 
 
 def _read_event_files(paths: list[Path]) -> list[EventRead]:
@@ -167,7 +180,7 @@ def _read_event_files(paths: list[Path]) -> list[EventRead]:
             )
         kept = json.dumps(event, separators=(",", ":")) if event and not problems else None
         digest = seed_file.digest if seed_file is not None else ""
-        results.append((path, event, problems, partial, digest, kept))
+        results.append((path, event, problems, partial, digest, kept, None, None))
     return results
 
 
@@ -188,7 +201,7 @@ def _read_event_files_in_parallel(paths: list[Path], workers: int | None) -> lis
 
 
 def _reuse_unchanged(
-    paths: list[Path], known: Mapping[str, tuple[str, str]]
+    paths: list[Path], known: Mapping[str, tuple[str, str, str, str | None]]
 ) -> tuple[dict[Path, EventRead], list[Path]]:
     """Events of files whose content digest is the one `known` keeps, and the other paths."""
     reused: dict[Path, EventRead] = {}
@@ -201,7 +214,8 @@ def _reuse_unchanged(
             except OSError:
                 digest = None  # parsed below, which reports why it cannot be read
             if digest == kept[0]:
-                reused[path] = (path, json.loads(kept[1]), [], None, digest, kept[1])
+                event = json.loads(kept[1])
+                reused[path] = (path, event, [], None, digest, kept[1], kept[2], kept[3])
                 continue
         changed.append(path)
     return reused, changed
@@ -210,7 +224,7 @@ def _reuse_unchanged(
 def read_dataset(
     seeds_dir: Path,
     workers: int | None = None,
-    known: Mapping[str, tuple[str, str]] | None = None,
+    known: Mapping[str, tuple[str, str, str, str | None]] | None = None,
 ) -> tuple[Dataset, list[SeedProblem]]:
     """Parse and validate every seed file; return what is valid and every problem found.
 
@@ -236,14 +250,15 @@ def read_dataset(
     )
 
     events_dir = seeds_dir / EVENTS_DIR
-    event_paths = sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []
+    # Sorted by name: comparing 100,000 Path objects took seconds.
+    event_paths = sorted(events_dir.glob("*.yaml"), key=str) if events_dir.is_dir() else []
     if not events_dir.is_dir():
         problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
     reads, changed = _reuse_unchanged(event_paths, known)
     for read in _read_event_files_in_parallel(changed, workers):
         reads[read[0]] = read
     for path in event_paths:
-        _, event, file_problems, partial, digest, kept = reads[path]
+        _, event, file_problems, partial, digest, kept, encoded, placed = reads[path]
         problems.extend(file_problems)
         name = f"{EVENTS_DIR}/{path.name}"
         # Kept to locate cross-file problems; its content is re-read only if one is found.
@@ -254,13 +269,18 @@ def read_dataset(
                 dataset.partial_events.append({**partial, "_file": name, "_path": ()})
             continue
         if kept is not None:
-            dataset.parsed_files[name] = (digest, kept)
+            dataset.parsed_files[name] = (digest, kept, encoded, placed)
+        if encoded is not None:
+            (dataset.known_digests[("event", event["slug"])],) = json.loads(encoded)
+            dataset.known_places[event["slug"]] = placed  # JSON: decoded if needed
         event["_file"], event["_path"] = name, ()
         dataset.events.append(event)
 
     problems.extend(check_references(dataset))
     dataset.places, place_problems = resolve_places(
-        dataset, lambda event, path, reason: _problem(dataset, event, path, reason)
+        dataset,
+        lambda event, path, reason: _problem(dataset, event, path, reason),
+        dataset.known_places,
     )
     problems.extend(place_problems)
     return dataset, problems
@@ -356,7 +376,8 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
     event_slugs = {event["slug"] for event in dataset.events} | known
     # A partly valid event: only the fields that validated are there (see partial_events).
     for event in dataset.events + dataset.partial_events:
-        problems.extend(_check_date(dataset, event, "date", "date_precision"))
+        if ("event", event.get("slug")) not in dataset.known_digests:  # else checked before
+            problems.extend(_check_date(dataset, event, "date", "date_precision"))
         seen_roles = set()
         for index, link in enumerate(event.get("actors", [])):
             if link["actor"] not in actor_slugs:

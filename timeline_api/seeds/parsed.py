@@ -8,34 +8,52 @@ transaction: a failed or killed load keeps the previous ones, and any loader may
 another wrote, since the digest names the content, not the load.
 """
 
+import json
+
 from peewee import chunked
 
 from timeline_api.bulk import insert_rows
-from timeline_api.models import ParsedSeedFile
+from timeline_api.models import ParsedSeedFile, database
 
 DELETE_BATCH = 500  # names per DELETE … IN (…): well under SQLite's and PostgreSQL's limits
 
 
-def parsed_files() -> dict[str, tuple[str, str]]:
-    """{file name: (content digest, validated JSON)} as the loads so far left them."""
-    query = ParsedSeedFile.select(
-        ParsedSeedFile.name, ParsedSeedFile.digest, ParsedSeedFile.record
-    ).tuples()
-    return {name: (digest, record) for name, digest, record in query}
+def parsed_files() -> dict[str, tuple[str, str, str, str | None]]:
+    """{file name: (content digest, validated JSON, canonical digests JSON, an event's
+    place JSON)} as the loads so far left them."""
+    model = ParsedSeedFile
+    query = model.select(model.name, model.digest, model.record, model.encoded, model.place)
+    # The driver's rows as they are: peewee's per-row conversion cost seconds at 100,000.
+    return {name: tuple(kept) for name, *kept in _rows(query)}
 
 
-def store_parsed_files(files: dict[str, tuple[str, str]]) -> None:
+def _rows(query) -> list[tuple]:
+    return database.execute(query).fetchall()
+
+
+def store_parsed_files(
+    files: dict[str, tuple[str, str, str | None, str | None]],
+    digests: dict[str, list[str]],
+    places: dict[str, dict | None],
+) -> None:
     """Make `seed_file` hold exactly `files` (a load's valid files), writing only the
-    names whose digest differs."""
-    stored = dict(ParsedSeedFile.select(ParsedSeedFile.name, ParsedSeedFile.digest).tuples())
+    names whose digest differs; `digests`: {file name: its records' canonical digests},
+    `places`: {event file name: the event's place row}, for the files this load read."""
+    stored = dict(_rows(ParsedSeedFile.select(ParsedSeedFile.name, ParsedSeedFile.digest)))
     outdated = [name for name, digest in stored.items() if files.get(name, ("",))[0] != digest]
     for names in chunked(outdated, DELETE_BATCH):
         ParsedSeedFile.delete().where(ParsedSeedFile.name.in_(names)).execute()
     insert_rows(
         ParsedSeedFile,
         [
-            {"name": name, "digest": digest, "record": record}
-            for name, (digest, record) in files.items()
+            {
+                "name": name,
+                "digest": digest,
+                "record": record,
+                "encoded": encoded or json.dumps(digests[name]),
+                "place": place or (json.dumps(places[name]) if name in places else None),
+            }
+            for name, (digest, record, encoded, place) in files.items()
             if stored.get(name) != digest
         ],
     )

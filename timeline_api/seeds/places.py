@@ -9,9 +9,10 @@ row (one GeoNames id). `geo_precision: city` means the named place itself, wheth
 gazetteer or the curator's `coordinates` placed it (`coordinates_from` says which).
 """
 
+import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from timeline_api.gazetteer import GAZETTEER_NAME, Gazetteer, shared_gazetteer
 from timeline_api.seeds.files import SeedProblem
@@ -110,25 +111,40 @@ def resolve_place(event: dict, gazetteer: Gazetteer) -> dict | None:
 
 
 def resolve_places(
-    dataset, problem_of: Callable[[dict, tuple, str], SeedProblem]
+    dataset,
+    problem_of: Callable[[dict, tuple, str], SeedProblem],
+    known_places: Mapping[str, str] | None = None,
 ) -> tuple[list[dict], list[SeedProblem]]:
     """Every event's place (set as event["_place"], a slug or None) and the place rows.
 
-    `problem_of(event, path, reason)` makes a SeedProblem located in the event's file.
+    `problem_of(event, path, reason)` makes a SeedProblem located in the event's file;
+    `known_places`: {event slug: its place row as JSON} of events placed by an earlier load.
     """
+    known_places = known_places or {}
     gazetteer = None
     places: dict[str, dict] = {}
+    resolved: dict[tuple, dict | UnresolvedPlace | None] = {}
     first_user: dict[str, str] = {}
     problems = []
     for event in dataset.events:
         event["_place"] = None
         if not (event.get("place") or event.get("country") or event.get("coordinates")):
             continue
-        gazetteer = gazetteer or shared_gazetteer()  # built only when a seed needs it
-        try:
-            place = resolve_place(event, gazetteer)
-        except UnresolvedPlace as unresolved:
-            problems.append(problem_of(event, (unresolved.field,), unresolved.reason))
+        given = event.get("coordinates")
+        key = (event.get("place"), event.get("country"), given and tuple(sorted(given.items())))
+        if key not in resolved:  # many events share a place: looked up once each
+            kept = known_places.get(event["slug"])
+            if kept is not None:  # placed by an earlier load, with the same gazetteer
+                resolved[key] = json.loads(kept)
+            else:
+                gazetteer = gazetteer or shared_gazetteer()  # built only when needed
+                try:
+                    resolved[key] = resolve_place(event, gazetteer)
+                except UnresolvedPlace as unresolved:
+                    resolved[key] = unresolved
+        place = resolved[key]
+        if isinstance(place, UnresolvedPlace):
+            problems.append(problem_of(event, (place.field,), place.reason))
             continue
         known = places.get(place["slug"])
         if known is not None and known != place:

@@ -37,6 +37,7 @@ from timeline_api.releases.recording import (
 from timeline_api.releases.records import (
     KINDS,
     PLURALS,
+    EncodedRecord,
     content_version,
     encode_records,
     release_version,
@@ -242,7 +243,8 @@ def _load_transaction():
 def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
     """Write a validated dataset and its release in one transaction; a failure (or a
     killed process) leaves the database, the releases and the history as they were."""
-    encoded = encode_records(records_of(dataset))  # once: for the version and the release
+    # Once: for the version and the release; reused files' records keep their digests.
+    encoded = encode_records(records_of(dataset), dataset.known_digests)
     report = LoadReport(version=content_version(encoded), event_count=len(dataset.events))
     with _load_transaction():
         if isinstance(database.obj, PostgresqlDatabase):
@@ -279,10 +281,21 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
             DatasetState.insert(id=1, **values).on_conflict(
                 conflict_target=[DatasetState.id], update=values
             ).execute()
-        store_parsed_files(dataset.parsed_files)
+        places = {place["slug"]: place for place in dataset.places}
+        event_places = {event["_file"]: places.get(event["_place"]) for event in dataset.events}
+        store_parsed_files(dataset.parsed_files, _digests_by_file(encoded), event_places)
         if search.needs_rebuild(database.obj):
             search.rebuild(database.obj)
     return report
+
+
+def _digests_by_file(encoded: dict[str, list[EncodedRecord]]) -> dict[str, list[str]]:
+    """{file name: its records' canonical digests, in file order}."""
+    by_file: dict[str, list[tuple]] = {}
+    for items in encoded.values():
+        for item in items:
+            by_file.setdefault(item.record["_file"], []).append((item.record["_path"], item.digest))
+    return {name: [digest for _, digest in sorted(pairs)] for name, pairs in by_file.items()}
 
 
 def _events_of_actors(slugs: set[str]) -> set[int]:
