@@ -8,6 +8,7 @@ from timeline_api import database
 from timeline_api.api import API_PREFIX, Api
 from timeline_api.api.actors import actors_blueprint
 from timeline_api.api.caching import register_conditional_get
+from timeline_api.api.compression import init_compression
 from timeline_api.api.cors import init_cors
 from timeline_api.api.counts import init_counts
 from timeline_api.api.dataset import dataset_blueprint
@@ -77,6 +78,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(docs_assets_blueprint)
     app.register_blueprint(demo_blueprint)
     init_cors(app, config.CORS_ORIGINS)
+    init_compression(app)
     register_conditional_get(app)
     register_trailing_slash_redirects(app)
     register_request_limits(app)

@@ -10,8 +10,11 @@ def test_list_actors(client):
         "world-forum",
     ]
     alpha = body["items"][0]
-    assert alpha["event_slugs"] == ["alpha-plan", "beta-rejects-plan"]
+    assert "event_slugs" not in alpha and "events" not in alpha
     assert alpha["event_count"] == 2
+    assert alpha["events_url"] == "http://localhost/api/v1/events?actor=alpha-ministry"
+    events = client.get(alpha["events_url"]).get_json()
+    assert [e["slug"] for e in events["items"]] == ["alpha-plan", "beta-rejects-plan"]
     assert body["items"][3]["country"] is None
 
 
@@ -39,6 +42,8 @@ def test_actor_detail_lists_events(client):
         "same-day-b",
         "same-day-c",
     ]
+    assert actor["event_count"] == 4
+    assert actor["events_url"] == "http://localhost/api/v1/events?actor=ann-example"
 
 
 def test_bad_actor_type_is_422(client):

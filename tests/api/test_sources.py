@@ -1,12 +1,17 @@
-def test_list_sources_with_event_slugs(client):
+def test_list_sources_with_event_counts_and_links(client):
     body = client.get("/api/v1/sources").get_json()
     assert [s["slug"] for s in body["items"]] == ["gazette-one", "herald-two", "unused-source"]
     gazette = body["items"][0]
     assert gazette["publisher"] == "The Example Gazette"
     assert gazette["published"] == "2021-05-03" and gazette["published_precision"] == "day"
     assert gazette["event_count"] == 5
-    assert gazette["event_slugs"][:2] == ["forum-meeting", "alpha-plan"]
-    assert body["items"][2]["event_count"] == 0
+    assert gazette["events_url"] == "http://localhost/api/v1/events?source=gazette-one"
+    events = client.get(gazette["events_url"]).get_json()
+    assert events["total"] == 5
+    assert [e["slug"] for e in events["items"]][:2] == ["forum-meeting", "alpha-plan"]
+    unused = body["items"][2]
+    assert unused["event_count"] == 0
+    assert client.get(unused["events_url"]).get_json()["items"] == []
 
 
 def test_source_detail_lists_event_summaries(client):

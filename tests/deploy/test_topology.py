@@ -6,6 +6,7 @@ addresses of their own (separate rate-limit budgets): those run curl in containe
 stack's network. Tests that stop replicas or change the data come last, in file order.
 """
 
+import gzip
 import json
 import shlex
 import shutil
@@ -122,11 +123,24 @@ def test_answers_are_cached_as_their_cache_control_allows(stack: Stack):
     csv = stack.get(whole, {"Accept": "text/csv"})
     assert csv.media_type == "text/csv" and csv.headers["X-Cache-Status"] == "MISS"
     assert stack.get(url, {"Origin": "https://newsroom.example"}).headers["X-Cache-Status"] == "HIT"
-    # gzip for clients that ask, from its own entry; the ETag of compressed bytes is weak.
+    # Compressed by the API for clients that ask (Brotli first), each coding in its own
+    # entry with its own strong ETag, passed through without being compressed again.
     gzipped = stack.get(url, {"Accept-Encoding": "gzip"})
     assert gzipped.headers.get("Content-Encoding") == "gzip"
-    assert gzipped.headers["ETag"] == "W/" + first.headers["ETag"]
+    assert gzip.decompress(gzipped.body) == first.body
+    assert gzipped.headers["ETag"] == first.headers["ETag"][:-1] + ':gzip"'
     assert "Accept-Encoding" in gzipped.headers["Vary"]
+    # The API's Vary: Accept-Encoding is honoured too: nginx keeps one copy per header value.
+    assert stack.get(url, {"Accept-Encoding": "gzip"}).headers["X-Cache-Status"] == "HIT"
+    brotli = stack.get(url, {"Accept-Encoding": "gzip, deflate, br"})
+    assert brotli.headers.get("Content-Encoding") == "br"
+    assert brotli.headers["ETag"] == first.headers["ETag"][:-1] + ':br"'
+    refused = stack.get(url, {"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in refused.headers and refused.body == first.body
+    revalidated = stack.get(
+        url, {"Accept-Encoding": "gzip", "If-None-Match": gzipped.headers["ETag"]}
+    )
+    assert revalidated.status == 304
 
 
 def test_origin_is_part_of_the_key_when_cors_restricts_origins(stack: Stack):

@@ -4,6 +4,7 @@ import datetime as dt
 
 from flask import Flask, Response, g, request
 
+from timeline_api.api.compression import compressed
 from timeline_api.data_version import RELEASE_TIME_ENVIRON
 from timeline_api.models import DatasetState
 from timeline_api.releases.records import utc
@@ -41,12 +42,15 @@ def public_cache_control(max_age: int) -> str:
 
 
 def register_conditional_get(app: Flask) -> None:
-    """Tag every successful GET with a strong ETag and answer 304 when it matches
-    (If-None-Match, or If-Modified-Since against Last-Modified).
+    """Tag every successful GET with a strong ETag, compress it for clients that accept
+    it, and answer 304 when it matches (If-None-Match, or If-Modified-Since against
+    Last-Modified).
 
     API answers get the tag the response cache derived from their key and the data version
-    (so a revalidation can be answered without rendering); others a hash of their body.
-    Data answers carry the Last-Modified of the release they show.
+    (so a revalidation can be answered without rendering); others a hash of their body. A
+    compressed answer's tag has its coding appended (compression.py), so compression comes
+    after tagging and before the 304 is decided. Data answers carry the Last-Modified of
+    the release they show.
     """
     max_age = app.config["CACHE_MAX_AGE"]
 
@@ -65,5 +69,6 @@ def register_conditional_get(app: Flask) -> None:
                 response.set_etag(tag)
             else:
                 response.add_etag()  # keeps an ETag already there (an answer replayed)
+            response = compressed(response, request)
             response = response.make_conditional(request)
         return response

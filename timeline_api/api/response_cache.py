@@ -34,6 +34,7 @@ from flask import Flask, Response, request
 
 from timeline_api.api.bounded_cache import BoundedCache
 from timeline_api.api.caching import REPRESENTATION_TAG_ENVIRON, public_cache_control
+from timeline_api.api.compression import coded_etag
 from timeline_api.data_version import (
     DATA_VERSION_ENVIRON,
     RELEASE_TIME_ENVIRON,
@@ -110,8 +111,15 @@ def representation_key(environ: dict, version: str) -> Key:
 
 
 def cache_key(environ: dict, version: str) -> Key:
-    """What a stored answer depends on: its body's key, and Origin (CORS headers)."""
-    return (*representation_key(environ, version), environ.get("HTTP_ORIGIN", ""))
+    """What a stored answer depends on: its body's key, Origin (CORS headers) and
+    Accept-Encoding (an entry holds the bytes as sent: compressed for a client that accepts
+    it, and never for one that does not). The raw header, so no entry is ever shared by
+    clients whose headers could choose different codings."""
+    return (
+        *representation_key(environ, version),
+        environ.get("HTTP_ORIGIN", ""),
+        environ.get("HTTP_ACCEPT_ENCODING", ""),
+    )
 
 
 @functools.cache
@@ -136,7 +144,8 @@ def representation_tag(environ: dict, version: str) -> str:
     version, one request (as representation_key sees it) and one code give one body, byte
     for byte, which is what the response cache already relies on. Origin is left out: it
     changes CORS headers only, so a cache that shares one copy among origins (CORS "*")
-    can revalidate it with any of them."""
+    can revalidate it with any of them. This is the tag of the uncompressed answer; a
+    compressed one has its coding appended (compression.coded_etag)."""
     digest = hashlib.sha1(code_fingerprint().encode())
     for part in representation_key(environ, version):
         digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
@@ -241,12 +250,19 @@ def _not_modified_without_rendering(max_age: int) -> Response | None:
     tag = request.environ.get(REPRESENTATION_TAG_ENVIRON)
     candidates = request.if_none_match
     # "*" matches any current answer, which only rendering can tell exists.
-    if tag is None or not candidates or candidates.star_tag or not candidates.contains_weak(tag):
+    if tag is None or not candidates or candidates.star_tag:
+        return None
+    # The tag for this client's coding. An answer too small (or of a type not) to compress
+    # keeps the plain tag whatever the client accepts: such a request is rendered and
+    # answered by the conditional-GET hook instead.
+    tag = coded_etag(tag, request)
+    if not candidates.contains_weak(tag):
         return None
     del request.environ[KEY_ENVIRON]  # nothing rendered, nothing to store
     response = Response(status=304)
     response.set_etag(tag)
     response.headers["Cache-Control"] = public_cache_control(max_age)
+    response.vary.add("Accept-Encoding")
     return response
 
 

@@ -22,7 +22,7 @@ actors_blueprint = Blueprint(
 )
 
 
-def _actor_fields(actor: Actor, events: list) -> dict:
+def _actor_fields(actor: Actor) -> dict:
     return {
         "slug": actor.slug,
         "url": url_for("actors.get_actor", _external=True, slug=actor.slug),
@@ -30,7 +30,6 @@ def _actor_fields(actor: Actor, events: list) -> dict:
         "actor_type": actor.actor_type,
         "country": actor.country,
         "description": actor.description,
-        "event_count": len(events),
     }
 
 
@@ -43,8 +42,8 @@ def list_actors(
 ):
     """List actors, by slug
 
-    Filter by `type` and `country`, or find by name with `q`; each actor lists the slugs
-    of its events.
+    Filter by `type` and `country`, or find by name with `q`. Each actor gives how many
+    events involve them (`event_count`) and the event list filtered to them (`events_url`).
     """
     query = name_matches(Actor.select(), q, [Actor.name, Actor.slug])
     if type:
@@ -61,9 +60,11 @@ def list_actors(
 @actors_blueprint.alt_response(308, **REDIRECT_DOC)
 @actors_blueprint.alt_response(410, response="GONE")
 def get_actor(slug: str):
-    """Get one actor with the events that involve them
+    """Get one actor with the first events that involve them
 
-    Each event summary lists its actors with their roles, this actor among them.
+    `events` holds the first 10 of them in date order (each lists its actors with their
+    roles, this actor among them); `event_count` says how many there are and `events_url`
+    lists them all.
     """
     return catalogue_detail(Actor, slug, EventActor.actor, _actor_fields)
 

@@ -2,7 +2,7 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from timeline_api.api.events.schemas import EventSummarySchema
+from timeline_api.api.catalogue import linked_events_schemas
 from timeline_api.api.fields import UpperCaseCountry, filter_examples, name_search_field
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 from timeline_api.vocabulary import ACTOR_TYPES
@@ -70,34 +70,9 @@ class ActorSchema(Schema):
             "example": "Chinese State Councilor and Foreign Minister.",
         },
     )
-    event_count = fields.Integer(
-        metadata={"description": "How many events involve them.", "example": 2}
-    )
 
 
-class ActorListItemSchema(ActorSchema):
-    class Meta:
-        description = "An actor as the list shows it, with the slugs of its events."
-
-    event_slugs = fields.List(
-        fields.String(),
-        metadata={
-            "description": "Slugs of the events involving this actor, in date order.",
-            "example": ["global-initiative-on-data-security-launch"],
-        },
-    )
-
-
-class ActorDetailSchema(ActorSchema):
-    class Meta:
-        description = "An actor with the events that involve them."
-
-    events = fields.List(
-        fields.Nested(EventSummarySchema),
-        metadata={
-            "description": "Events involving this actor, in date order (each lists the roles)."
-        },
-    )
-
-
+ActorListItemSchema, ActorDetailSchema = linked_events_schemas(
+    ActorSchema, "actor", "wang-yi", "involving this actor"
+)
 ActorPageSchema = page_schema(ActorListItemSchema, "A page of actors.")

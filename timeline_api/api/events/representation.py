@@ -270,27 +270,3 @@ def event_detail(event: Event) -> dict:
     related.sort(key=lambda item: (item["event"]["date"], item["event"]["slug"]))
     detail["related"] = related
     return detail
-
-
-def events_linked_by(link_field, owner_ids: list[int]) -> dict[int, list[Event]]:
-    """Events linked to each owner through `link_field` (e.g. Citation.source), in date order.
-
-    One query for any number of owners, so lists of sources, actors or tags stay O(1).
-    """
-    link_model = link_field.model
-    linked: dict[int, list[Event]] = defaultdict(list)
-    if not owner_ids:
-        return linked
-    rows = (
-        Event.select(Event, link_field.alias("owner_id"))
-        .join(link_model, on=(link_model.event == Event.id))
-        .where(link_field.in_(owner_ids))
-        .order_by(Event.date_start, Event.slug)
-        .objects()
-    )  # put owner_id on the Event itself, not on the joined link row
-    seen = set()
-    for event in rows:
-        if (event.owner_id, event.id) not in seen:
-            seen.add((event.owner_id, event.id))
-            linked[event.owner_id].append(event)
-    return linked

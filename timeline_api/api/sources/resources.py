@@ -22,7 +22,7 @@ sources_blueprint = Blueprint(
 )
 
 
-def _source_fields(source: Source, events: list) -> dict:
+def _source_fields(source: Source) -> dict:
     return {
         "slug": source.slug,
         "url": url_for("sources.get_source", _external=True, slug=source.slug),
@@ -37,7 +37,6 @@ def _source_fields(source: Source, events: list) -> dict:
         "language": source.language,
         "article_sha256": source.article_sha256,
         "article_checked": source.article_checked,
-        "event_count": len(events),
     }
 
 
@@ -48,7 +47,8 @@ def _source_fields(source: Source, events: list) -> dict:
 def list_sources(limit: int, cursor: str | None = None, q: str | None = None):
     """List sources, by slug
 
-    Each source lists the slugs of the events that cite it. Find sources by publisher or
+    Each source gives how many events cite it (`event_count`) and the event list filtered
+    to them (`events_url`). Find sources by publisher or
     headline with `q`.
     """
     query = name_matches(Source.select(), q, [Source.publisher, Source.headline, Source.slug])
@@ -65,9 +65,10 @@ def list_sources(limit: int, cursor: str | None = None, q: str | None = None):
 @sources_blueprint.alt_response(308, **REDIRECT_DOC)
 @sources_blueprint.alt_response(410, response="GONE")
 def get_source(slug: str):
-    """Get one source with the events that cite it
+    """Get one source with the first events that cite it
 
-    `events` holds the full summaries of the citing events, in date order.
+    `events` holds the summaries of the first 10 citing events, in date order;
+    `event_count` says how many there are and `events_url` lists them all.
     """
     return catalogue_detail(Source, slug, Citation.source, _source_fields)
 

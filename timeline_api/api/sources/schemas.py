@@ -2,7 +2,7 @@
 
 from marshmallow import RAISE, Schema, fields
 
-from timeline_api.api.events.schemas import EventSummarySchema
+from timeline_api.api.catalogue import linked_events_schemas
 from timeline_api.api.fields import name_search_field
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 
@@ -90,30 +90,9 @@ class SourceSchema(Schema):
             "example": "2026-12-01",
         },
     )
-    event_count = fields.Integer(metadata={"description": "How many events cite it.", "example": 3})
 
 
-class SourceListItemSchema(SourceSchema):
-    class Meta:
-        description = "A source as the list shows it, with the slugs of the events citing it."
-
-    event_slugs = fields.List(
-        fields.String(),
-        metadata={
-            "description": "Slugs of the events that cite this source, in date order.",
-            "example": ["global-initiative-on-data-security-launch"],
-        },
-    )
-
-
-class SourceDetailSchema(SourceSchema):
-    class Meta:
-        description = "A source with the events that cite it."
-
-    events = fields.List(
-        fields.Nested(EventSummarySchema),
-        metadata={"description": "The events that cite this source, in date order."},
-    )
-
-
+SourceListItemSchema, SourceDetailSchema = linked_events_schemas(
+    SourceSchema, "source", SOURCE_EXAMPLE, "citing this source"
+)
 SourcePageSchema = page_schema(SourceListItemSchema, "A page of sources.")

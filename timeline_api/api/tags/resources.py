@@ -18,13 +18,12 @@ tags_blueprint = Blueprint(
 )
 
 
-def _tag_fields(tag: Tag, events: list) -> dict:
+def _tag_fields(tag: Tag) -> dict:
     return {
         "slug": tag.slug,
         "url": url_for("tags.get_tag", _external=True, slug=tag.slug),
         "name": tag.name,
         "description": tag.description,
-        "event_count": len(events),
     }
 
 
@@ -35,7 +34,8 @@ def _tag_fields(tag: Tag, events: list) -> dict:
 def list_tags(limit: int, cursor: str | None = None, q: str | None = None):
     """List tags with their event counts, by slug
 
-    `event_count` equals the `total` of `GET /events?tag=<slug>`. Find tags by name with `q`.
+    `event_count` equals the `total` of `events_url` (`GET /events?tag=<slug>`). Find tags
+    by name with `q`.
     """
     query = name_matches(Tag.select(), q, [Tag.name, Tag.slug])
     return catalogue_page(query, limit, cursor, EventTag.tag, _tag_fields)
@@ -48,9 +48,10 @@ def list_tags(limit: int, cursor: str | None = None, q: str | None = None):
 @tags_blueprint.alt_response(308, **REDIRECT_DOC)
 @tags_blueprint.alt_response(410, response="GONE")
 def get_tag(slug: str):
-    """Get one tag with its events
+    """Get one tag with its first events
 
-    `events` holds the full summaries of the tagged events, in date order.
+    `events` holds the summaries of the first 10 tagged events, in date order;
+    `event_count` says how many there are and `events_url` lists them all.
     """
     return catalogue_detail(Tag, slug, EventTag.tag, _tag_fields)
 

@@ -2,7 +2,7 @@
 
 from marshmallow import RAISE, Schema, fields
 
-from timeline_api.api.events.schemas import EventSummarySchema
+from timeline_api.api.catalogue import linked_events_schemas
 from timeline_api.api.fields import name_search_field
 from timeline_api.api.pagination import ListArgsSchema, page_schema
 
@@ -34,32 +34,9 @@ class TagSchema(Schema):
             "example": "Hidden access built into products or services.",
         },
     )
-    event_count = fields.Integer(
-        metadata={"description": "How many events carry the tag.", "example": 2}
-    )
 
 
-class TagListItemSchema(TagSchema):
-    class Meta:
-        description = "A tag as the list shows it, with the slugs of its events."
-
-    event_slugs = fields.List(
-        fields.String(),
-        metadata={
-            "description": "Slugs of the events with this tag, in date order.",
-            "example": ["global-initiative-on-data-security-launch"],
-        },
-    )
-
-
-class TagDetailSchema(TagSchema):
-    class Meta:
-        description = "A tag with its events."
-
-    events = fields.List(
-        fields.Nested(EventSummarySchema),
-        metadata={"description": "The events with this tag, in date order."},
-    )
-
-
+TagListItemSchema, TagDetailSchema = linked_events_schemas(
+    TagSchema, "tag", "backdoors", "with this tag"
+)
 TagPageSchema = page_schema(TagListItemSchema, "A page of tags.")
