@@ -418,3 +418,21 @@ def test_a_fingerprint_needs_its_check_date(seeds_copy):
     edit_yaml(seeds_copy / "sources.yaml", lambda d: d["sources"][0].pop("article_checked"))
     (problem,) = check_seeds(seeds_copy)
     assert "go together" in problem.reason
+
+
+def test_a_partly_valid_event_is_reported_not_a_traceback(empty_db, seeds_copy):
+    """An entry that fails validation (a role outside the vocabulary, a relation without
+    its type) leaves the event's other fields checked across files, with no KeyError."""
+    path = seeds_copy / "events" / "alpha-plan.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["actors"][0]["role"] = "signatory"
+    data["relations"] = [{"target": "forum-meeting"}]
+    data["citations"].append({"quotes": ["no source given"]})
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    problems = {(p.field, p.reason.split(":")[0]) for p in check_seeds(seeds_copy)}
+    fields = {field for field, _ in problems}
+    assert "actors.0.role" in fields
+    assert "relations.0.type" in fields
+    assert any(field and field.startswith("citations.") for field in fields)
+    with pytest.raises(SeedError):
+        load_seeds(seeds_copy)

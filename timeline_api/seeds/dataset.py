@@ -355,6 +355,13 @@ def _check_date(
     return []
 
 
+def _entries(event: dict, name: str) -> list[tuple[int, dict]]:
+    """(index, entry) of an event's list field; in a partly valid event (partial_events) an
+    entry holds only the keys that validated, and an invalid entry may be missing."""
+    entries = event.get(name) or []
+    return [(i, entry) for i, entry in enumerate(entries) if isinstance(entry, dict)]
+
+
 def check_references(dataset: Dataset) -> list[SeedProblem]:
     """Cross-file checks: unique slugs, dates against precision, references that resolve."""
     problems: list[SeedProblem] = []
@@ -379,8 +386,8 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
         if ("event", event.get("slug")) not in dataset.known_digests:  # else checked before
             problems.extend(_check_date(dataset, event, "date", "date_precision"))
         seen_roles = set()
-        for index, link in enumerate(event.get("actors", [])):
-            if link["actor"] not in actor_slugs:
+        for index, link in _entries(event, "actors"):
+            if "actor" in link and link["actor"] not in actor_slugs:
                 problems.append(
                     _problem(
                         dataset,
@@ -389,11 +396,12 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
                         f"unknown actor {link['actor']!r} (not in {ACTORS_FILE})",
                     )
                 )
-            if (link["actor"], link["role"]) in seen_roles:
+            role = (link.get("actor"), link.get("role"))
+            if None not in role and role in seen_roles:
                 problems.append(
                     _problem(dataset, event, ("actors", index), "same actor and role listed twice")
                 )
-            seen_roles.add((link["actor"], link["role"]))
+            seen_roles.add(role)
         for index, tag in enumerate(event.get("tags", [])):
             if tag not in tag_slugs:
                 problems.append(
@@ -404,8 +412,8 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
         if len(set(event.get("tags", []))) != len(event.get("tags", [])):
             problems.append(_problem(dataset, event, ("tags",), "a tag is listed twice"))
         cited = set()
-        for index, citation in enumerate(event.get("citations", [])):
-            if citation["source"] not in source_slugs:
+        for index, citation in _entries(event, "citations"):
+            if "source" in citation and citation["source"] not in source_slugs:
                 problems.append(
                     _problem(
                         dataset,
@@ -414,7 +422,7 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
                         f"unknown source {citation['source']!r} (not in {SOURCES_FILE})",
                     )
                 )
-            if citation["source"] in cited:
+            if "source" in citation and citation["source"] in cited:
                 problems.append(
                     _problem(
                         dataset,
@@ -423,9 +431,9 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
                         "source cited twice: put all its quotes in one citation",
                     )
                 )
-            cited.add(citation["source"])
-        for index, point in enumerate(event.get("points", [])):
-            if point["source"] not in source_slugs:
+            cited.add(citation.get("source"))
+        for index, point in _entries(event, "points"):
+            if "source" in point and point["source"] not in source_slugs:
                 problems.append(
                     _problem(
                         dataset,
@@ -435,9 +443,9 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
                     )
                 )
         seen_relations = set()
-        for index, relation in enumerate(event.get("relations", [])):
-            key = (relation["type"], relation["target"])
-            if relation["target"] == event.get("slug"):
+        for index, relation in _entries(event, "relations"):
+            key = (relation.get("type"), relation.get("target"))
+            if "target" in relation and relation["target"] == event.get("slug"):
                 problems.append(
                     _problem(
                         dataset,
@@ -446,7 +454,7 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
                         "an event cannot relate to itself",
                     )
                 )
-            elif relation["target"] not in event_slugs:
+            elif "target" in relation and relation["target"] not in event_slugs:
                 problems.append(
                     _problem(
                         dataset,
@@ -455,7 +463,7 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
                         f"relation points to unknown event {relation['target']!r}",
                     )
                 )
-            if key in seen_relations:
+            if None not in key and key in seen_relations:
                 problems.append(
                     _problem(dataset, event, ("relations", index), "same relation listed twice")
                 )
