@@ -8,7 +8,7 @@ from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
 from timeline_api.data_version import KeptSqliteConnection, sqlite_file_path
-from timeline_api.models import database
+from timeline_api.models import DatasetState, database
 from timeline_api.search import search_backend
 
 # WAL lets readers (the API workers) run while the seed loader writes; foreign keys
@@ -99,6 +99,10 @@ def migrate_database() -> list[str]:
             with db.atomic("IMMEDIATE"):
                 applied = Runner(db, str(MIGRATIONS_DIR)).up()
             search_backend(db).create_schema(db)
+    if applied:
+        # A migration may have changed the tables: the next load compares all of them.
+        with db.connection_context():
+            DatasetState.update(written_by=None).execute()
     return applied
 
 

@@ -226,6 +226,9 @@ class DatasetState(BaseModel):
     loaded_at = DateTimeField()
     event_count = IntegerField()
     release = IntegerField(null=True)  # the release the tables show
+    # The table-writing code that wrote them (seeds/sync.tables_code_version): a load
+    # compares only a release's changes when it is this code's, every table otherwise.
+    written_by = CharField(max_length=64, null=True)
 
 
 class Release(BaseModel):

@@ -68,6 +68,23 @@ def test_the_client_preference_is_followed(client):
     # q=0 refuses a coding (flask-compress alone would use it: compression.chosen_coding).
     assert coding_for("gzip;q=0") is None
     assert coding_for("br;q=0, gzip;q=0") is None
+    # ... also beside `*`, which only weighs the codings not listed (RFC 9110, 12.5.3).
+    assert coding_for("gzip;q=0, *") == "br"
+    assert coding_for("br;q=0, *") == "gzip"
+    assert coding_for("br;q=0, gzip;q=0, *") is None
+    # identity weighing more than every coding is sent as identity.
+    assert coding_for("identity, gzip;q=0.5") is None
+    assert coding_for("gzip;q=0.8, *;q=0.9") == "br"
+
+
+def test_the_etag_and_the_early_304_follow_the_coding_chosen(client):
+    """The tag the response cache answers a revalidation with is the one the answer has."""
+    for header in ("gzip;q=0, *", "identity, gzip;q=0.5", "gzip;q=0.8, *;q=0.9"):
+        first = client.get(PAGE, headers={"Accept-Encoding": header})
+        again = client.get(
+            PAGE, headers={"Accept-Encoding": header, "If-None-Match": first.headers["ETag"]}
+        )
+        assert again.status_code == 304, header
 
 
 @pytest.mark.parametrize("coding", ["gzip", "br"])

@@ -10,7 +10,15 @@ import yaml
 from peewee import SqliteDatabase
 
 from tests.release_timeline import STEPS, seed_folders
-from timeline_api.models import Actor, Event, EventActor, ParsedSeedFile, Record, database
+from timeline_api.models import (
+    Actor,
+    DatasetState,
+    Event,
+    EventActor,
+    ParsedSeedFile,
+    Record,
+    database,
+)
 from timeline_api.releases.recording import records_of
 from timeline_api.releases.records import encode_records
 from timeline_api.search import search_backend
@@ -18,6 +26,7 @@ from timeline_api.search.index import TABLE
 from timeline_api.seeds import SeedError, load_seeds
 from timeline_api.seeds import dataset as dataset_module
 from timeline_api.seeds import files as files_module
+from timeline_api.seeds import sync as sync_module
 from timeline_api.seeds.dataset import read_dataset
 from timeline_api.seeds.sync import LoadReport, sync_tables
 
@@ -155,3 +164,16 @@ def test_a_removed_file_is_forgotten_and_a_restored_one_parsed_again(
     parsed_paths.clear()
     load_seeds(folders["addition"])
     assert parsed_paths == ["same-day-c.yaml"]
+
+
+def test_tables_written_by_other_code_are_compared_whole(empty_db, tmp_path, monkeypatch):
+    """After a code change (here: a stand-in version, and the event locations its tables
+    would hold differently) a load with one change still leaves what a full load gives."""
+    folders = seed_folders(tmp_path)
+    load_seeds(folders["initial"])
+    Event.update(location=None).execute()  # what other code had written
+    monkeypatch.setattr(sync_module, "tables_code_version", lambda: "another version")
+    report = load_seeds(folders["edit"])
+    assert report.changed
+    _assert_nothing_left_to_write(folders["edit"])
+    assert DatasetState.get_by_id(1).written_by == "another version"

@@ -436,3 +436,16 @@ def test_a_partly_valid_event_is_reported_not_a_traceback(empty_db, seeds_copy):
     assert any(field and field.startswith("citations.") for field in fields)
     with pytest.raises(SeedError):
         load_seeds(seeds_copy)
+
+
+def test_a_catalogue_problem_names_the_item_after_an_invalid_one(seeds_copy):
+    """Cross-file checks locate an item by its index in the file, also when an earlier
+    item failed validation."""
+    path = seeds_copy / "sources.yaml"
+    data = yaml.safe_load(path.read_text())
+    del data["sources"][0]["publisher"]
+    data["sources"][2].update(published="2021-05", published_precision="day")
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    fields = {p.field for p in check_seeds(seeds_copy)}
+    assert "sources.0.publisher" in fields
+    assert "sources.2.published" in fields

@@ -53,20 +53,39 @@ def init_compression(app: Flask) -> None:
 def chosen_coding(request: Request) -> str | None:
     """The coding this client gets for a compressible answer, or None for identity.
 
-    Werkzeug's reading of Accept-Encoding: flask-compress alone would pick a coding the
-    client refused with `q=0` when it lists no other (`gzip;q=0`), so it runs only when
-    this finds an acceptable one; for ordinary headers both choose alike."""
-    return request.accept_encodings.best_match(CODINGS)
+    RFC 9110 (12.5.3): a coding listed with q=0 is refused even when `*` is accepted, `*`
+    gives its weight to codings not listed, and identity is acceptable unless refused; the
+    coding with the highest weight wins (Brotli first on a tie), identity only when it
+    weighs more. (Werkzeug's best_match lets `*` override `gzip;q=0`, and flask-compress
+    alone picks from the q=0 codings too.)"""
+    weights = {value.lower(): quality for value, quality in request.accept_encodings}
+    star = weights.get("*")
+    best, best_weight = None, 0.0
+    for coding in CODINGS:
+        weight = weights.get(coding, star or 0.0)
+        if weight > best_weight:
+            best, best_weight = coding, weight
+    identity = weights.get("identity", 1.0 if star is None else star)
+    return None if best is None or identity > best_weight else best
 
 
 def compressed(response: Response, request: Request) -> Response:
     """`response` compressed for this client when it accepts a coding and the body is worth
     it (a type above, at least MIN_SIZE bytes); its strong ETag gets the coding appended,
     Vary gets Accept-Encoding, and If-None-Match is decided on the new tag."""
-    if chosen_coding(request) is None:
+    coding = chosen_coding(request)
+    if coding is None:
         response.vary.add("Accept-Encoding")
         return response
-    return compress.after_request(response)
+    # flask-compress reads the request's Accept-Encoding itself: it is shown the one
+    # coding chosen above, so that both always agree.
+    environ = request.environ
+    header = environ.get("HTTP_ACCEPT_ENCODING")
+    environ["HTTP_ACCEPT_ENCODING"] = coding
+    try:
+        return compress.after_request(response)
+    finally:
+        environ["HTTP_ACCEPT_ENCODING"] = header
 
 
 def coded_etag(tag: str, request: Request) -> str:

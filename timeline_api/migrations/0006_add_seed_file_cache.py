@@ -1,5 +1,6 @@
 """The loader's memory of validated seed files (`seed_file`), so a reload parses only
-the files that changed. Empty at first: the next load fills it."""
+the files that changed (empty at first: the next load fills it), and which code wrote the
+tables (`datasetstate.written_by`, unknown at first: the next load compares every table)."""
 
 from peewee import *
 
@@ -17,7 +18,11 @@ def up(migrator, db):
             table_name = "seed_file"
 
     db.create_tables([ParsedSeedFile])
+    migrator.migrate(
+        migrator.add_column("datasetstate", "written_by", CharField(max_length=64, null=True))
+    )
 
 
 def down(migrator, db):
+    migrator.migrate(migrator.drop_column("datasetstate", "written_by"))
     db.execute_sql('DROP TABLE "seed_file"')

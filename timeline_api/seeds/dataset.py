@@ -147,13 +147,13 @@ def _read_catalog(
             if isinstance(item, dict) and isinstance(item.get("slug"), str):
                 dataset.invalid_slugs.add(item["slug"])
             continue
-        records.append(record)
-    if valid:
-        text = json.dumps(records, separators=(",", ":"))
+        records.append((index, record))
+    if valid:  # then every item is a record, in file order
+        text = json.dumps([record for _, record in records], separators=(",", ":"))
         dataset.parsed_files[name] = (seed_file.digest, text, None, None)
-    for index, record in enumerate(records):
-        record["_file"], record["_path"] = name, (key, index)
-    return records
+    for index, record in records:
+        record["_file"], record["_path"] = name, (key, index)  # its index in the file
+    return [record for _, record in records]
 
 
 # (path, the event or None, its problems, the fields that validated when the event did
@@ -383,8 +383,7 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
     event_slugs = {event["slug"] for event in dataset.events} | known
     # A partly valid event: only the fields that validated are there (see partial_events).
     for event in dataset.events + dataset.partial_events:
-        if ("event", event.get("slug")) not in dataset.known_digests:  # else checked before
-            problems.extend(_check_date(dataset, event, "date", "date_precision"))
+        problems.extend(_check_date(dataset, event, "date", "date_precision"))
         seen_roles = set()
         for index, link in _entries(event, "actors"):
             if "actor" in link and link["actor"] not in actor_slugs:

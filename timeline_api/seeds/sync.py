@@ -4,10 +4,13 @@ Rows are matched on their natural keys (slugs, link tuples), so loading the same
 seeds twice writes nothing, and whatever was removed from the seeds is deleted.
 """
 
+import functools
+import hashlib
 import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import reduce
+from pathlib import Path
 
 from peewee import Model, PostgresqlDatabase, SqliteDatabase, chunked, fn
 
@@ -250,9 +253,12 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
         if isinstance(database.obj, PostgresqlDatabase):
             # Replicas seeding at start-up take turns; the second then finds nothing to do.
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SEED_LOCK_ID,))
-        shown = DatasetState.select(DatasetState.release).where(DatasetState.id == 1).scalar()
+        state = DatasetState.select(DatasetState.release, DatasetState.written_by)
+        shown, written_by = state.where(DatasetState.id == 1).tuples().first() or (None, None)
         latest = Release.select(fn.MAX(Release.number)).scalar()
-        tables_current = latest is not None and shown == latest
+        tables_current = (
+            latest is not None and shown == latest and written_by == tables_code_version()
+        )
         report.release, event_meta = record_release(
             encoded, report.version, report.event_count, message
         )
@@ -265,11 +271,12 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
             search.rebuild(database.obj, sorted(set(scope) | _events_of_actors(changed["actor"])))
         else:
             # Compared whole: a first load, tables not written by the load that made the
-            # latest release, or a load that changes nothing, which repairs the tables if
-            # something else changed them (e.g. a migration taken down and up again).
+            # latest release or by other code (a new version, a migration), or a load that
+            # changes nothing, which repairs the tables if something else changed them.
             sync_tables(dataset, event_meta, report)
-            if +report.created or +report.updated or +report.deleted:
+            if +report.created or +report.updated or +report.deleted or not tables_current:
                 search.rebuild(database.obj)
+            DatasetState.update(written_by=tables_code_version()).execute()
         if report.release is not None:
             release = report.release
             values = {
@@ -277,6 +284,7 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
                 "event_count": report.event_count,
                 "loaded_at": release.created_at,
                 "release": release.number,
+                "written_by": tables_code_version(),
             }
             DatasetState.insert(id=1, **values).on_conflict(
                 conflict_target=[DatasetState.id], update=values
@@ -287,6 +295,25 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
         if search.needs_rebuild(database.obj):
             search.rebuild(database.obj)
     return report
+
+
+@functools.cache
+def tables_code_version() -> str:
+    """A digest of the code that decides what the tables and the search index hold, and
+    of the migrations applied with it."""
+    package = Path(__file__).resolve().parent.parent
+    paths = [
+        package / "seeds" / "sync.py",
+        package / "bulk.py",
+        package / "dates.py",
+        package / "models.py",
+        *sorted((package / "search").glob("*.py")),
+        *sorted((package / "migrations").glob("*.py")),
+    ]
+    whole = hashlib.sha256()
+    for path in paths:
+        whole.update(path.name.encode() + b"\0" + path.read_bytes())
+    return whole.hexdigest()
 
 
 def _digests_by_file(encoded: dict[str, list[EncodedRecord]]) -> dict[str, list[str]]:
@@ -415,7 +442,7 @@ def sync_tables(
         (Tag, stale_tags, "tags"),
         (Place, stale_places, "places"),
     ):
-        if stale:
-            model.delete().where(model.id.in_(stale)).execute()
-            report.deleted[kind] += len(stale)
+        for batch in chunked(stale, IN_BATCH):  # SQLite and PostgreSQL bound IN lists
+            model.delete().where(model.id.in_(batch)).execute()
+        report.deleted[kind] += len(stale)
     return list(event_ids.values()) if scope is None else scope
