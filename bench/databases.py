@@ -84,7 +84,8 @@ def load_database(
     child = json.loads(output.strip().splitlines()[-1])
     result = LoadResult(
         size=info.size,
-        db_path=str(db_path),
+        # Relative to the checkout: the stamp and the committed results name no machine path.
+        db_path=os.path.relpath(db_path.resolve(), ROOT),
         load_seconds=child["load_seconds"],
         process_seconds=round(time.perf_counter() - started, 2),
         peak_rss_mb=child["peak_rss_mb"],
