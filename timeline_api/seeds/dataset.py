@@ -92,6 +92,17 @@ def _read(path: Path, problems: list[SeedProblem]) -> SeedFile | None:
         return None
 
 
+def _unchanged(path: Path, kept: tuple | None) -> bool:
+    """Whether `path` still has the content digest an earlier load kept (a file that
+    cannot be read is not: reading it again reports why)."""
+    if kept is None:
+        return False
+    try:
+        return content_digest(path.read_bytes()) == kept[0]
+    except OSError:
+        return False
+
+
 def _read_catalog(
     seeds_dir: Path,
     name: str,
@@ -105,22 +116,15 @@ def _read_catalog(
     catalogue whose digest `known` keeps is taken from there."""
     path = seeds_dir / name
     kept = known.get(name)
-    if kept is not None:
-        try:
-            unchanged = content_digest(path.read_bytes()) == kept[0]
-        except OSError:
-            unchanged = False  # read below, which reports why it cannot be
-        if unchanged:
-            dataset.files[name] = SeedFile(path, None)  # re-read only to locate a problem
-            dataset.parsed_files[name] = kept
-            records = json.loads(kept[1])
-            kind = key[:-1]  # "sources" -> "source"
-            for index, (record, digest) in enumerate(
-                zip(records, json.loads(kept[2]), strict=True)
-            ):
-                record["_file"], record["_path"] = name, (key, index)
-                dataset.known_digests[(kind, record["slug"])] = digest
-            return records
+    if _unchanged(path, kept):
+        dataset.files[name] = SeedFile(path, None)  # re-read only to locate a problem
+        dataset.parsed_files[name] = kept
+        records = json.loads(kept[1])
+        kind = key[:-1]  # "sources" -> "source"
+        for index, (record, digest) in enumerate(zip(records, json.loads(kept[2]), strict=True)):
+            record["_file"], record["_path"] = name, (key, index)
+            dataset.known_digests[(kind, record["slug"])] = digest
+        return records
     seed_file = _read(path, problems)
     if seed_file is None:
         return []
@@ -208,16 +212,11 @@ def _reuse_unchanged(
     changed = []
     for path in paths:
         kept = known.get(f"{EVENTS_DIR}/{path.name}")
-        if kept is not None:
-            try:
-                digest = content_digest(path.read_bytes())
-            except OSError:
-                digest = None  # parsed below, which reports why it cannot be read
-            if digest == kept[0]:
-                event = json.loads(kept[1])
-                reused[path] = (path, event, [], None, digest, kept[1], kept[2], kept[3])
-                continue
-        changed.append(path)
+        if _unchanged(path, kept):
+            event = json.loads(kept[1])
+            reused[path] = (path, event, [], None, kept[0], kept[1], kept[2], kept[3])
+        else:
+            changed.append(path)
     return reused, changed
 
 
@@ -229,9 +228,9 @@ def read_dataset(
     """Parse and validate every seed file; return what is valid and every problem found.
 
     `workers`: processes reading event files (default: one per core, from
-    PARALLEL_READ_FROM files on; 1 reads them in this process). `known`: event files as a
-    previous load validated them ({name: (content digest, event JSON)}, seeds/parsed.py);
-    a file with the same digest is not parsed again.
+    PARALLEL_READ_FROM files on; 1 reads them in this process). `known`: seed files as
+    earlier loads kept them (seeds/parsed.parsed_files); a file whose content digest is
+    unchanged is not parsed, placed or encoded again.
     """
     seeds_dir = Path(seeds_dir)
     problems: list[SeedProblem] = []
