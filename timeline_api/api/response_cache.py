@@ -28,7 +28,6 @@ import importlib.metadata
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Flask, Response, request
 
@@ -40,6 +39,7 @@ from timeline_api.data_version import (
     RELEASE_TIME_ENVIRON,
     DataVersionProbe,
 )
+from timeline_api.fingerprints import PACKAGE_DIR, source_digest
 from timeline_api.observability import REQUEST_ID_HEADER, RequestRecorder, accept_or_generate
 
 MAX_ENTRIES = 2048
@@ -69,7 +69,6 @@ CONDITIONAL_HEADERS = (
 # Where the middleware and the app's hooks tell each other about the request in hand.
 KEY_ENVIRON = "timeline_api.response_cache.key"
 STORABLE_ENVIRON = "timeline_api.response_cache.storable_endpoint"
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 Key = tuple[str, ...]
 
@@ -127,16 +126,15 @@ def code_fingerprint() -> str:
     """What renders the answers: this package's files and the installed distributions'
     versions. Replicas of one image agree on it; a new image (code or dependencies) changes
     it, so its ETags never claim the bytes an older image rendered."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-    for distribution in sorted(
+    files = [
+        path
+        for path in sorted(PACKAGE_DIR.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    distributions = sorted(
         f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
-    ):
-        digest.update(distribution.encode() + b"\0")
-    return digest.hexdigest()
+    )
+    return source_digest(files, distributions)
 
 
 def representation_tag(environ: dict, version: str) -> str:

