@@ -21,6 +21,7 @@ from timeline_api.seeds.files import (
     flatten_errors,
     read_seed_file,
 )
+from timeline_api.seeds.parsed import KeptFile
 from timeline_api.seeds.places import resolve_places
 from timeline_api.seeds.schemas import (
     ActorSeedSchema,
@@ -55,10 +56,8 @@ class Dataset:
     # What validated of event files that did not: never loaded, but still checked across
     # files (dates, references, quotes), so one run reports every problem of a file.
     partial_events: list[dict] = field(default_factory=list)
-    # Valid files as the next load can reuse them: {name: (digest, validated JSON, the
-    # records' canonical digests as JSON and an event's place as JSON, or None until this
-    # load has encoded and placed them)}.
-    parsed_files: dict[str, tuple[str, str, str | None, str | None]] = field(default_factory=dict)
+    # Valid files as the next load can reuse them.
+    parsed_files: dict[str, KeptFile] = field(default_factory=dict)
     # {(kind, slug): canonical digest} of the records of reused files (releases/records.py)
     known_digests: dict[tuple[str, str], str] = field(default_factory=dict)
     # {event slug: its place row or None, as JSON} of reused event files (seeds/places.py)
@@ -92,13 +91,13 @@ def _read(path: Path, problems: list[SeedProblem]) -> SeedFile | None:
         return None
 
 
-def _unchanged(path: Path, kept: tuple | None) -> bool:
+def _unchanged(path: Path, kept: KeptFile | None) -> bool:
     """Whether `path` still has the content digest an earlier load kept (a file that
     cannot be read is not: reading it again reports why)."""
     if kept is None:
         return False
     try:
-        return content_digest(path.read_bytes()) == kept[0]
+        return content_digest(path.read_bytes()) == kept.digest
     except OSError:
         return False
 
@@ -110,7 +109,7 @@ def _read_catalog(
     key: str,
     dataset: Dataset,
     problems: list,
-    known: Mapping[str, tuple[str, str, str, str | None]],
+    known: Mapping[str, KeptFile],
 ) -> list[dict]:
     """Validate a catalogue item by item, so one bad entry does not hide the others; a
     catalogue whose digest `known` keeps is taken from there."""
@@ -119,9 +118,11 @@ def _read_catalog(
     if _unchanged(path, kept):
         dataset.files[name] = SeedFile(path, None)  # re-read only to locate a problem
         dataset.parsed_files[name] = kept
-        records = json.loads(kept[1])
+        records = json.loads(kept.record)
         kind = key[:-1]  # "sources" -> "source"
-        for index, (record, digest) in enumerate(zip(records, json.loads(kept[2]), strict=True)):
+        for index, (record, digest) in enumerate(
+            zip(records, json.loads(kept.encoded), strict=True)
+        ):
             record["_file"], record["_path"] = name, (key, index)
             dataset.known_digests[(kind, record["slug"])] = digest
         return records
@@ -154,18 +155,15 @@ def _read_catalog(
         records.append((index, record))
     if valid:  # then every item is a record, in file order
         text = json.dumps([record for _, record in records], separators=(",", ":"))
-        dataset.parsed_files[name] = (seed_file.digest, text, None, None)
+        dataset.parsed_files[name] = KeptFile(seed_file.digest, text, None, None)
     for index, record in records:
         record["_file"], record["_path"] = name, (key, index)  # its index in the file
     return [record for _, record in records]
 
 
 # (path, the event or None, its problems, the fields that validated when the event did
-# not, the file's content digest, the event as JSON for the next load, and when an
-# earlier load encoded and placed it, its canonical digest as a JSON list and its place)
-EventRead = tuple[
-    Path, dict | None, list[SeedProblem], dict | None, str, str | None, str | None, str | None
-]
+# not, the file as the next load may reuse it)
+EventRead = tuple[Path, dict | None, list[SeedProblem], dict | None, KeptFile | None]
 
 
 def _read_event_files(paths: list[Path]) -> list[EventRead]:
@@ -182,9 +180,10 @@ def _read_event_files(paths: list[Path]) -> list[EventRead]:
             problems.append(
                 seed_file.problem(("slug",), f"must match the file name ({path.stem!r})")
             )
-        kept = json.dumps(event, separators=(",", ":")) if event and not problems else None
-        digest = seed_file.digest if seed_file is not None else ""
-        results.append((path, event, problems, partial, digest, kept, None, None))
+        kept = None
+        if event and not problems:
+            kept = KeptFile(seed_file.digest, json.dumps(event, separators=(",", ":")), None, None)
+        results.append((path, event, problems, partial, kept))
     return results
 
 
@@ -205,7 +204,7 @@ def _read_event_files_in_parallel(paths: list[Path], workers: int | None) -> lis
 
 
 def _reuse_unchanged(
-    paths: list[Path], known: Mapping[str, tuple[str, str, str, str | None]]
+    paths: list[Path], known: Mapping[str, KeptFile]
 ) -> tuple[dict[Path, EventRead], list[Path]]:
     """Events of files whose content digest is the one `known` keeps, and the other paths."""
     reused: dict[Path, EventRead] = {}
@@ -213,8 +212,7 @@ def _reuse_unchanged(
     for path in paths:
         kept = known.get(f"{EVENTS_DIR}/{path.name}")
         if _unchanged(path, kept):
-            event = json.loads(kept[1])
-            reused[path] = (path, event, [], None, kept[0], kept[1], kept[2], kept[3])
+            reused[path] = (path, json.loads(kept.record), [], None, kept)
         else:
             changed.append(path)
     return reused, changed
@@ -223,7 +221,7 @@ def _reuse_unchanged(
 def read_dataset(
     seeds_dir: Path,
     workers: int | None = None,
-    known: Mapping[str, tuple[str, str, str, str | None]] | None = None,
+    known: Mapping[str, KeptFile] | None = None,
 ) -> tuple[Dataset, list[SeedProblem]]:
     """Parse and validate every seed file; return what is valid and every problem found.
 
@@ -257,7 +255,7 @@ def read_dataset(
     for read in _read_event_files_in_parallel(changed, workers):
         reads[read[0]] = read
     for path in event_paths:
-        _, event, file_problems, partial, digest, kept, encoded, placed = reads[path]
+        _, event, file_problems, partial, kept = reads[path]
         problems.extend(file_problems)
         name = f"{EVENTS_DIR}/{path.name}"
         # Kept to locate cross-file problems; its content is re-read only if one is found.
@@ -268,10 +266,10 @@ def read_dataset(
                 dataset.partial_events.append({**partial, "_file": name, "_path": ()})
             continue
         if kept is not None:
-            dataset.parsed_files[name] = (digest, kept, encoded, placed)
-        if encoded is not None:
-            (dataset.known_digests[("event", event["slug"])],) = json.loads(encoded)
-            dataset.known_places[event["slug"]] = placed  # JSON: decoded if needed
+            dataset.parsed_files[name] = kept
+        if kept is not None and kept.encoded is not None:
+            (dataset.known_digests[("event", event["slug"])],) = json.loads(kept.encoded)
+            dataset.known_places[event["slug"]] = kept.place  # JSON: decoded if needed
         event["_file"], event["_path"] = name, ()
         dataset.events.append(event)
 

@@ -9,22 +9,33 @@ another wrote, since the digest names the content, not the load.
 """
 
 import json
+from typing import NamedTuple
 
 from peewee import chunked
 
 from timeline_api.bulk import insert_rows
 from timeline_api.models import ParsedSeedFile, database
 
+
+class KeptFile(NamedTuple):
+    """A valid seed file as a load keeps it; `encoded` and `place` are None until the load
+    that read it has encoded and placed its records."""
+
+    digest: str  # seeds.files.content_digest of its bytes
+    record: str  # the validated record (a list of them for a catalogue) as JSON
+    encoded: str | None  # its records' canonical digests (releases/records.py), JSON list
+    place: str | None  # an event's place row (seeds/places.py) as JSON
+
+
 DELETE_BATCH = 500  # names per DELETE … IN (…): well under SQLite's and PostgreSQL's limits
 
 
-def parsed_files() -> dict[str, tuple[str, str, str, str | None]]:
-    """{file name: (content digest, validated JSON, canonical digests JSON, an event's
-    place JSON)} as the loads so far left them."""
+def parsed_files() -> dict[str, KeptFile]:
+    """{file name: the file as the loads so far kept it}."""
     model = ParsedSeedFile
     query = model.select(model.name, model.digest, model.record, model.encoded, model.place)
     # The driver's rows as they are: peewee's per-row conversion cost seconds at 100,000.
-    return {name: tuple(kept) for name, *kept in _rows(query)}
+    return {name: KeptFile(*kept) for name, *kept in _rows(query)}
 
 
 def _rows(query) -> list[tuple]:
@@ -32,7 +43,7 @@ def _rows(query) -> list[tuple]:
 
 
 def store_parsed_files(
-    files: dict[str, tuple[str, str, str | None, str | None]],
+    files: dict[str, KeptFile],
     digests: dict[str, list[str]],
     places: dict[str, dict | None],
 ) -> None:
