@@ -38,14 +38,19 @@ def _git(*args: str) -> bytes:
     return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True).stdout
 
 
+def working_tree() -> AppSource:
+    """The timeline_api of this checkout, as it is now."""
+    dirty = bool(_git("status", "--porcelain", "--", "timeline_api").strip())
+    commit = _git("rev-parse", "--short", "HEAD").decode().strip()
+    return AppSource(ROOT, f"working tree at {commit}" + (" + uncommitted changes" * dirty))
+
+
 def app_source(ref: str | None = None) -> AppSource:
     """The working tree, or a snapshot of `ref` (default BENCH_REF; extracted once per
     commit)."""
     ref = ref or os.environ.get("BENCH_REF")
     if not ref:
-        dirty = bool(_git("status", "--porcelain", "--", "timeline_api").strip())
-        commit = _git("rev-parse", "--short", "HEAD").decode().strip()
-        return AppSource(ROOT, f"working tree at {commit}" + (" + uncommitted changes" * dirty))
+        return working_tree()
     commit = _git("rev-parse", "--short", f"{ref}^{{commit}}").decode().strip()
     folder = SNAPSHOTS / commit
     if not (folder / "timeline_api" / "__init__.py").exists():
