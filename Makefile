@@ -10,7 +10,7 @@ export DATABASE_URL ?= sqlite:///var/timeline.sqlite3
 SPECTRAL := tools/spectral/node_modules/.bin/spectral
 
 .PHONY: help install install-dev seed run test lint format openapi check-seeds lock clean lint-openapi \
-	fuzz soak bench bench-quick bench-stack bench-clean
+	fuzz soak bench bench-quick bench-stack bench-clean compare-answers
 
 help:
 	@echo "make run          install, seed the SQLite database, serve on http://127.0.0.1:$(PORT)"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench        load-test at 1k, 10k and 100k events vs Datasette, Flask, nginx"
 	@echo "make bench-quick  the same at 1k and 10k with short runs (about 4 minutes)"
 	@echo "make bench-stack  the compose stack under wrk: proxy cache vs static nginx, 1-3 replicas"
+	@echo "make compare-answers BEFORE=<ref> [AFTER=<ref>]  every endpoint's answers, byte for byte"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +91,13 @@ bench-quick: install
 
 bench-stack: install
 	$(BIN)/python -m bench.stack
+
+# Every endpoint's answers from two code versions, compared byte for byte (bench/README.md).
+# BEFORE: a git ref (default HEAD); AFTER: a git ref (default: the working tree).
+BEFORE ?= HEAD
+SIZE ?= 1000
+compare-answers: install
+	$(BIN)/python -m bench.compare_answers --before $(BEFORE) $(if $(AFTER),--after $(AFTER)) --size $(SIZE)
 
 bench-clean:
 	rm -rf bench/data bench/.venv

@@ -25,8 +25,8 @@ NORMALISED = {
     "etag": "compared by which answers share a tag, not by its value: the API derives every "
     "ETag from a fingerprint of its code and installed packages (api/response_cache.py "
     "code_fingerprint), so any code change changes them all, by design; each tag becomes "
-    "etag-N, N numbering distinct tags in the order the (sorted) requests first got them, "
-    "and a coding suffix (:gzip, :br) and W/ are kept",
+    "'same as <the first request, in sorted order, that got it>', keeping a coding suffix "
+    "(:gzip, :br) and W/",
     "gzip body": "the MTIME field of the gzip header (bytes 4-7), the time of compression, "
     "is zeroed",
 }
@@ -49,7 +49,7 @@ def normalise(answers: dict[str, dict]) -> dict[str, dict]:
                 match = _ETAG.match(value)
                 if match:
                     weak, opaque, suffix = match.groups()
-                    label = labels.setdefault(opaque, f"etag-{len(labels) + 1}")
+                    label = labels.setdefault(opaque, f"same as {key}")
                     value = f'{weak or ""}"{label}{suffix}"'
             elif lowered == "content-encoding":
                 coding = value.strip().lower()

@@ -269,7 +269,8 @@ def _print_dataset(result: dict) -> None:
     )
     for side, load in result["loads"].items():
         for step in load["loads"]:
-            print(f"  {side} load {step['folder']}: {step.get('summary') or step.get('error')}")
+            said = step.get("summary") or step.get("error", "").replace("\n", "\n      ")
+            print(f"  {side} load {step['folder']}: {said}")
     for side, statuses in result["statuses"].items():
         print(f"  {side} statuses: {statuses}")
     print(f"  ETag values as sent differ in {result['etag_values_differ']} answers")
