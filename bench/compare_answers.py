@@ -187,6 +187,12 @@ def _compare_dataset(dataset: dict, sources: dict[str, AppSource], work: Path) -
         (workdir / "steps.json").write_text(json.dumps(steps))
         _child(source, ["load", str(workdir), str(workdir / "steps.json")], LOAD_TIMEOUT)
         loads[side] = json.loads((workdir / "load.json").read_text())
+        imported = Path(loads[side].pop("timeline_api"))
+        if not imported.is_relative_to(source.root):  # the version's path was not first
+            raise RuntimeError(f"{side} imported {imported}, not {source.label}'s package")
+        for step in loads[side]["loads"]:  # the results name no path of this machine
+            if "error" in step:
+                step["error"] = step["error"].replace(str(work), "<work>")
         try:
             documents[side] = json.loads((workdir / "openapi.json").read_text())
         except ValueError:
