@@ -113,3 +113,67 @@ def test_a_load_killed_while_writing_changes_nothing(database_url, tmp_path, del
     if not database.is_closed():
         database.close()
     release_database()
+
+
+# Run as the loader process: after `step` has written its part of the load's transaction,
+# say so (a marker file) and wait to be killed, so the kill lands mid-write for certain.
+PAUSED_LOADER = """
+import sys, time
+from pathlib import Path
+import timeline_api.seeds.sync as sync
+from timeline_api.cli import main
+
+step, marker, seeds = sys.argv[1:4]
+original = getattr(sync, step)
+
+def paused(*args, **kwargs):
+    result = original(*args, **kwargs)
+    Path(marker).touch()
+    time.sleep(120)
+    return result
+
+setattr(sync, step, paused)
+sys.exit(main(["seed", seeds, "-m", "killed"]))
+"""
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "record_release",  # the release and revisions written, not the tables
+        "sync_tables",  # the tables written, not the search index
+        "store_parsed_files",  # everything written but the commit
+    ],
+)
+def test_a_load_killed_after_a_step_of_its_write_changes_nothing(database_url, tmp_path, step):
+    first = write_seeds(tmp_path / "first", "Generated event")
+    second = write_seeds(tmp_path / "second", "Corrected event", skip_every=7)
+    bind_database(database_url, role="command")
+    migrate_database()
+    load_seeds(first)
+    before = table_contents()
+    release_database()
+
+    marker = tmp_path / "paused"
+    loader = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_LOADER, step, str(marker), str(second)],
+        env={**os.environ, "DATABASE_URL": database_url},
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert loader.poll() is None, "the load ended before the step"
+        assert time.monotonic() < deadline, "the load never reached the step"
+        time.sleep(0.01)
+    assert writer_holds_lock(database_url)  # inside the load's transaction
+    loader.send_signal(signal.SIGKILL)
+    loader.wait(timeout=30)
+
+    bind_database(database_url, role="command")
+    assert table_contents() == before
+    assert load_seeds(second).release.number == 2
+    if not database.is_closed():
+        database.close()
+    release_database()
