@@ -77,8 +77,9 @@ def start_load(url: str, seeds: Path) -> subprocess.Popen:
     )
 
 
-@pytest.mark.parametrize("delay", KILL_DELAYS)
-def test_a_load_killed_while_writing_changes_nothing(database_url, tmp_path, delay):
+@pytest.fixture
+def first_release(database_url, tmp_path) -> tuple[Path, dict]:
+    """Release 1 loaded; returns the seeds of a second load and every row before it."""
     first = write_seeds(tmp_path / "first", "Generated event")
     second = write_seeds(tmp_path / "second", "Corrected event", skip_every=7)
     bind_database(database_url, role="command")
@@ -86,6 +87,12 @@ def test_a_load_killed_while_writing_changes_nothing(database_url, tmp_path, del
     load_seeds(first)
     before = table_contents()
     release_database()  # the loader must not wait on a connection of ours
+    return second, before
+
+
+@pytest.mark.parametrize("delay", KILL_DELAYS)
+def test_a_load_killed_while_writing_changes_nothing(database_url, first_release, delay):
+    second, before = first_release
 
     loader = start_load(database_url, second)
     deadline = time.monotonic() + 60
@@ -145,14 +152,10 @@ sys.exit(main(["seed", seeds, "-m", "killed"]))
         "store_parsed_files",  # everything written but the commit
     ],
 )
-def test_a_load_killed_after_a_step_of_its_write_changes_nothing(database_url, tmp_path, step):
-    first = write_seeds(tmp_path / "first", "Generated event")
-    second = write_seeds(tmp_path / "second", "Corrected event", skip_every=7)
-    bind_database(database_url, role="command")
-    migrate_database()
-    load_seeds(first)
-    before = table_contents()
-    release_database()
+def test_a_load_killed_after_a_step_of_its_write_changes_nothing(
+    database_url, first_release, tmp_path, step
+):
+    second, before = first_release
 
     marker = tmp_path / "paused"
     loader = subprocess.Popen(
