@@ -20,6 +20,7 @@ from timeline_api.api.events.filters import (
     event_sort_key,
     filter_events,
     sort_order,
+    with_parsed_search,
 )
 from timeline_api.api.events.representation import event_detail, event_summaries
 from timeline_api.api.events.schemas import (
@@ -70,6 +71,7 @@ def list_events(**params):
             _no_fields_in_exports(params)
             return export_response(export, params)
         sort = sort_order(params)
+        params = with_parsed_search(params)
         page = paginate(
             filter_events(params),
             SORT_KEYS[sort],
@@ -79,7 +81,7 @@ def list_events(**params):
             counting=counting_query(params),
         )
         selection = params.get("fields_")
-        summaries = event_summaries(attach_snippets(params, page.items), selection)
+        summaries = event_summaries(attach_snippets(params["q"], page.items), selection)
     summaries = [sparse(summary, selection) for summary in summaries]
     # Vary: the same URL answers CSV, iCalendar... to other Accept headers.
     return page_body(page, summaries), {
@@ -106,6 +108,7 @@ def list_event_facets(**params):
     """
     with showing(params.pop("as_of", None), params.get("q")):
         size = params.pop("facet_size", None)
+        params = with_parsed_search(params)
         facets = event_facets(params, filter_events)
         body = {"total": count_rows(counting_query(params)), "facets": facets}
     if size is not None:
