@@ -8,7 +8,8 @@ decompressed, since gzip stamps the time) of
 a fixed walk over the API through Flask's test client: the index, lists with every filter,
 pages followed through their cursors, search, facets, details and their exports, the
 catalogues, releases, changes, the data package, errors; each asked plain, with
-Accept-Encoding, with an Origin and again with the ETag it got (a 304). Run it on the same
+Accept-Encoding, with an Origin and again with the ETag it got (a 304), from the same
+client and from another Origin (a 304 decided before rendering). Run it on the same
 database with the code before and after a change that must not change the answers, then
 compare. The ETag depends on the code (response_cache.code_fingerprint), so the code's
 fingerprint is fixed here: an ETag that differs then means the answer's key differs.
@@ -146,6 +147,12 @@ def record(database_url: str) -> dict:
             if etag:
                 again = client.get(path, headers={**headers, "If-None-Match": etag})
                 answers[f"{name}+if-none-match {path}"] = _answer(again)
+                # Another Origin is another entry of the response cache, not yet there: the
+                # 304 is decided before rendering (response_cache.py).
+                other = {**headers, "Origin": "http://other.example", "If-None-Match": etag}
+                answers[f"{name}+if-none-match+other-origin {path}"] = _answer(
+                    client.get(path, headers=other)
+                )
     return answers
 
 

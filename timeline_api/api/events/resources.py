@@ -35,7 +35,7 @@ from timeline_api.api.events.schemas import (
 )
 from timeline_api.api.fields import slug_path_parameter, sparse
 from timeline_api.api.history import REDIRECT_DOC, HistorySchema, answer_missing, history_response
-from timeline_api.api.negotiation import negotiates_itself
+from timeline_api.api.negotiation import negotiates_itself, varies_on_accept
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
 from timeline_api.exports import EXPORT_FORMATS
 from timeline_api.models import Event
@@ -55,6 +55,7 @@ events_blueprint = Blueprint(
 @events_blueprint.alt_response(406, response="NOT_ACCEPTABLE")
 @events_blueprint.doc(responses={200: {"content": export_documentation()}})
 @negotiates_itself
+@varies_on_accept
 def list_events(**params):
     """List events, filtered and sorted by date
 
@@ -135,6 +136,7 @@ def list_event_facets(**params):
 @events_blueprint.alt_response(410, response="GONE")
 @events_blueprint.doc(responses={200: {"content": export_documentation()}})
 @negotiates_itself
+@varies_on_accept
 def get_event(slug: str, **params):
     """Get one event with its actors, tags, citations and related events
 
@@ -185,6 +187,7 @@ def _no_fields_in_exports(params: dict) -> None:
     responses={200: {"content": {**export_documentation(), "application/json": {"schema": {}}}}}
 )
 @negotiates_itself  # the path names the format
+@varies_on_accept
 def export_event(slug: str, extension: str, **params):
     """Download one event in an export format
 
@@ -251,6 +254,7 @@ exports_blueprint = Blueprint(
     }
 )
 @negotiates_itself  # the path names the format
+@varies_on_accept
 def export_events(extension: str, **params):
     """Export the filtered timeline in another format
 
