@@ -5,7 +5,18 @@ longer than the database took to run it; one prepared statement with many parame
 rows does the same writes, with the same value conversions (Field.db_value).
 """
 
-from peewee import AutoField, CharField, FloatField, IntegerField, Model, TextField
+from collections.abc import Sequence
+
+from peewee import (
+    AutoField,
+    CharField,
+    Field,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 from timeline_api.models import database
 
@@ -22,13 +33,20 @@ def _quoted(name: str) -> str:
 _STORED_AS_GIVEN = (AutoField, CharField, FloatField, IntegerField, TextField)
 
 
-def _run(sql: str, names: list[str], fields: list, rows: list[dict]) -> None:
-    converters = [
-        (index, f.db_value) for index, f in enumerate(fields) if type(f) not in _STORED_AS_GIVEN
-    ]
+def _stored_as_given(f: Field) -> bool:
+    """Whether `f` stores the loader's values unconverted; a foreign key is given the id."""
+    if isinstance(f, ForeignKeyField):
+        return type(f.rel_field) in _STORED_AS_GIVEN
+    return type(f) in _STORED_AS_GIVEN
 
-    def parameters(row: dict) -> list:
-        values = [row[name] for name in names]
+
+def _run(sql: str, fields: list, rows: list[Sequence]) -> None:
+    converters = [(index, f.db_value) for index, f in enumerate(fields) if not _stored_as_given(f)]
+
+    def parameters(row: Sequence) -> Sequence:
+        if not converters:
+            return row
+        values = list(row)
         for index, convert in converters:
             values[index] = convert(values[index])
         return values
@@ -38,16 +56,22 @@ def _run(sql: str, names: list[str], fields: list, rows: list[dict]) -> None:
         cursor.executemany(sql, [parameters(row) for row in rows[start : start + BATCH]])
 
 
-def insert_rows(model: type[Model], rows: list[dict]) -> None:
-    """Insert `rows` (dicts of the same field names)."""
+def insert_values(model: type[Model], names: list[str], rows: list[Sequence]) -> None:
+    """Insert `rows`, each a sequence of the values of the fields `names`, in that order."""
     if not rows:
         return
-    names = list(rows[0])
     fields = [model._meta.fields[name] for name in names]
     columns = ", ".join(_quoted(f.column_name) for f in fields)
     placeholders = ", ".join([database.obj.param] * len(fields))
     sql = f"INSERT INTO {_quoted(model._meta.table_name)} ({columns}) VALUES ({placeholders})"
-    _run(sql, names, fields, rows)
+    _run(sql, fields, rows)
+
+
+def insert_rows(model: type[Model], rows: list[dict]) -> None:
+    """Insert `rows` (dicts of the same field names)."""
+    if rows:
+        names = list(rows[0])
+        insert_values(model, names, [[row[name] for name in names] for row in rows])
 
 
 def update_rows(model: type[Model], rows: list[dict]) -> None:
@@ -62,4 +86,5 @@ def update_rows(model: type[Model], rows: list[dict]) -> None:
         f"UPDATE {_quoted(model._meta.table_name)} SET {assignments} "
         f"WHERE {_quoted(model._meta.primary_key.column_name)} = {database.obj.param}"
     )
-    _run(sql, [*names, key], [*fields, model._meta.primary_key], rows)
+    columns = [*names, key]
+    _run(sql, [*fields, model._meta.primary_key], [[row[n] for n in columns] for row in rows])

@@ -11,7 +11,47 @@ import yaml
 
 from timeline_api.fingerprints import source_digest
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
+
+
+class _NotPlain(Exception):
+    """A node the plain construction leaves to PyYAML's constructor."""
+
+
+class _Loader(_BaseLoader):
+    """PyYAML's safe loader, building a document of plain mappings, lists and strings
+    directly from its node tree: the generic constructor's bookkeeping (for anchors
+    shared between nodes, recursive structures and merge keys) was four tenths of the
+    time of reading 100,000 event files. Any other document (a merge key, a tag, a
+    non-string key, a recursive alias) is built by the generic constructor, so the
+    result is always what `yaml.safe_load` gives; other scalars (numbers, booleans,
+    null, dates) go through their usual constructors."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        try:
+            data = self._plain(node)
+        except (_NotPlain, RecursionError):
+            data = _NotPlain
+        if data is _NotPlain:  # outside the except: its errors are PyYAML's own
+            return super().construct_document(node)
+        self.constructed_objects, self.recursive_objects = {}, {}
+        return data
+
+    def _plain(self, node: yaml.Node) -> Any:
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR else self.construct_object(node, deep=True)
+        if kind is yaml.MappingNode and node.tag == _MAP:
+            data = {}
+            for key, value in node.value:
+                if type(key) is not yaml.ScalarNode or key.tag != _STR:
+                    raise _NotPlain
+                data[key.value] = self._plain(value)
+            return data
+        if kind is yaml.SequenceNode and node.tag == _SEQ:
+            return [self._plain(item) for item in node.value]
+        raise _NotPlain
 
 
 @dataclass(frozen=True)
@@ -45,7 +85,7 @@ class SeedFile:
     @property
     def root(self) -> yaml.Node | None:
         if self._root is None:
-            loader = _Loader(self.path.read_text(encoding="utf-8"))
+            loader = _BaseLoader(self.path.read_text(encoding="utf-8"))
             try:
                 self._root = loader.get_single_node()
             finally:
