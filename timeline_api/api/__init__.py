@@ -19,8 +19,9 @@ document shows). `GET /api/v1/events` from the route to the bytes, a file a line
 timeline_api/): seven files, more than the five the code aims at, and those they call.
 
 1. `api/response_cache.py`: the WSGI middleware around the app reads the data version,
-   replays a stored answer to a repeated URL, else derives the ETag and calls Flask; its
-   before_request hook answers a revalidation 304 without rendering (caching.not_modified).
+   replays a stored answer to a repeated URL, else derives the ETag, calls Flask and keeps
+   the bytes it sends; its before_request hook answers a revalidation 304 without
+   rendering (caching.not_modified).
 2. `api/events/resources.py`: `list_events`, once webargs has parsed the query string
    (QueryParser below, schemas from `api/events/schemas.py`): the format (JSON or an
    export), the release shown (`api/as_of.py`), `q` parsed once, the page, the summaries.
@@ -31,8 +32,8 @@ timeline_api/): seven files, more than the five the code aims at, and those they
    queries whatever the page size.
 6. `api/events/schemas.py`: `EventPageSchema`, which flask-smorest dumps to JSON.
 7. `api/caching.py`: Cache-Control, Last-Modified, the ETag, compression
-   (`api/compression.py`), the 304; then the CORS, security-header and logging hooks
-   (`app.py` wires them all, in order).
+   (`api/compression.py`), the 304; the CORS, security-header and logging hooks run
+   around it (`app.py` registers them all, in order).
 """
 
 from typing import ClassVar
