@@ -223,6 +223,7 @@ def _bench_size(
     results: dict,
     source: AppSource,
     before: tuple[AppSource, Path] | None = None,
+    rounds: int = 1,
 ) -> None:
     label = str(info.size)
     paths = our_paths(info)
@@ -231,12 +232,19 @@ def _bench_size(
     if "ours" in servers:
         varied = varied_paths(db_path, "ours")
         bodies = _bench_our_code(ours, db_path, workdir, settings, info, results, source, varied)
-        if before is not None:
+        # With BENCH_BEFORE, ours and before take turns, `rounds` times: each round's pair
+        # is measured back to back, and the report takes the median of the rounds' ratios.
+        for round_number in range(rounds if before is not None else 0):
+            if round_number:
+                ours = start_ours(db_path, workdir, label, source)
+                _bench_our_code(ours, db_path, workdir, settings, info, results, source, varied)
             before_source, before_db = before
             server = start_ours(before_db, workdir, label, before_source, name="before")
             _bench_our_code(
                 server, before_db, workdir, settings, info, results, before_source, varied
             )
+            for run in results["runs"]:
+                run.setdefault("round", round_number)
     else:
         bodies = {request: _fetch(ours.base_url + path) for request, path in paths.items()}
         ours.stop()
@@ -284,6 +292,8 @@ def main() -> int:
     if before_source is not None:
         print(f"bench: comparing with the code of {before_source.label}", flush=True)
         results["before"] = before_source.label
+    rounds = int(os.environ.get("BENCH_ROUNDS") or 1)
+    results["rounds"] = rounds
     before_dbs: dict[int, Path] = {}
     datasets: list[tuple[DatasetInfo, Path]] = []
     for size in sizes:
@@ -302,7 +312,7 @@ def main() -> int:
     try:
         for info, db_path in datasets:
             before = (before_source, before_dbs[info.size]) if before_source else None
-            _bench_size(info, db_path, workdir, settings, servers, results, source, before)
+            _bench_size(info, db_path, workdir, settings, servers, results, source, before, rounds)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     _profiles(datasets, results, source)

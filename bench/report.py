@@ -32,17 +32,34 @@ TARGET_MEMORY_GROWTH = 1.5
 TARGET_VS_BEFORE = 0.9  # releases (issue 11): current-state requests within 10% of before
 
 
-def find_run(results: dict, server: str, size: int, request: str, mode: str) -> dict | None:
-    """The run of `server` on `size` events for `request` in `mode`, if there is one."""
+def find_run(
+    results: dict, server: str, size: int, request: str, mode: str, round_number: int = 0
+) -> dict | None:
+    """The run of `server` on `size` events for `request` in `mode`, if there is one (in
+    `round_number`, for runs repeated with BENCH_ROUNDS)."""
     for run in results["runs"]:
-        if (run["server"], run["size"], run["request"], run.get("mode", "fixed")) == (
-            server,
-            size,
-            request,
-            mode,
-        ):
+        if (
+            run["server"],
+            run["size"],
+            run["request"],
+            run.get("mode", "fixed"),
+            run.get("round", 0),
+        ) == (server, size, request, mode, round_number):
             return run
     return None
+
+
+def paired_ratio(results: dict, size: int, request: str, mode: str, metric: str) -> float | None:
+    """ours/before for `metric`, the median of the rounds' ratios: each round measured the
+    two back to back, so a slow spell of the machine moves both sides of a ratio."""
+    ratios = []
+    for round_number in range(results.get("rounds", 1)):
+        ours = find_run(results, "ours", size, request, mode, round_number) or {}
+        before = find_run(results, "before", size, request, mode, round_number) or {}
+        ratio = _ratio(ours.get(metric), before.get(metric))
+        if ratio is not None:
+            ratios.append(ratio)
+    return round(statistics.median(ratios), 2) if ratios else None
 
 
 def _memory(results: dict, server: str, size: int) -> dict | None:
@@ -85,10 +102,7 @@ def compute_ratios(results: dict) -> list[dict]:
                     size,
                     per_request(
                         size,
-                        lambda r, m=mode: _ratio(
-                            run("ours", r, m).get("requests_per_s"),
-                            run("before", r, m).get("requests_per_s"),
-                        ),
+                        lambda r, m=mode, n=size: paired_ratio(results, n, r, m, "requests_per_s"),
                     ),
                     TARGET_VS_BEFORE,
                     True,
@@ -98,9 +112,8 @@ def compute_ratios(results: dict) -> list[dict]:
                     size,
                     per_request(
                         size,
-                        lambda r, m=mode: _ratio(
-                            run("ours", r, m).get("server_cpu_ms_per_request"),
-                            run("before", r, m).get("server_cpu_ms_per_request"),
+                        lambda r, m=mode, n=size: paired_ratio(
+                            results, n, r, m, "server_cpu_ms_per_request"
                         ),
                     ),
                     1 / TARGET_VS_BEFORE,

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,7 +34,15 @@ class PartialDate:
 
 def parse_partial_date(text: str) -> PartialDate:
     """Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD"; raise ValueError with a readable reason."""
-    match = _PARTIAL_DATE.match(text) if isinstance(text, str) else None
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD.")
+    return _parse(text)
+
+
+# A load checks and bounds every event's date: 100,000 events have a few thousand dates.
+@functools.lru_cache(maxsize=65536)
+def _parse(text: str) -> PartialDate:
+    match = _PARTIAL_DATE.match(text)
     if not match:
         raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD.")
     year = int(match["year"])
