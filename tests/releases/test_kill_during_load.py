@@ -77,8 +77,9 @@ def start_load(url: str, seeds: Path) -> subprocess.Popen:
     )
 
 
-@pytest.mark.parametrize("delay", KILL_DELAYS)
-def test_a_load_killed_while_writing_changes_nothing(database_url, tmp_path, delay):
+@pytest.fixture
+def first_release(database_url, tmp_path) -> tuple[Path, dict]:
+    """Release 1 loaded; returns the seeds of a second load and every row before it."""
     first = write_seeds(tmp_path / "first", "Generated event")
     second = write_seeds(tmp_path / "second", "Corrected event", skip_every=7)
     bind_database(database_url, role="command")
@@ -86,6 +87,12 @@ def test_a_load_killed_while_writing_changes_nothing(database_url, tmp_path, del
     load_seeds(first)
     before = table_contents()
     release_database()  # the loader must not wait on a connection of ours
+    return second, before
+
+
+@pytest.mark.parametrize("delay", KILL_DELAYS)
+def test_a_load_killed_while_writing_changes_nothing(database_url, first_release, delay):
+    second, before = first_release
 
     loader = start_load(database_url, second)
     deadline = time.monotonic() + 60
@@ -110,6 +117,66 @@ def test_a_load_killed_while_writing_changes_nothing(database_url, tmp_path, del
     report = load_seeds(second)
     assert report.release.number == 2
     assert [r.number for r in Release.select()] == [1, 2]
+    if not database.is_closed():
+        database.close()
+    release_database()
+
+
+# Run as the loader process: after `step` has written its part of the load's transaction,
+# say so (a marker file) and wait to be killed, so the kill lands mid-write for certain.
+PAUSED_LOADER = """
+import sys, time
+from pathlib import Path
+import timeline_api.seeds.sync as sync
+from timeline_api.cli import main
+
+step, marker, seeds = sys.argv[1:4]
+original = getattr(sync, step)
+
+def paused(*args, **kwargs):
+    result = original(*args, **kwargs)
+    Path(marker).touch()
+    time.sleep(120)
+    return result
+
+setattr(sync, step, paused)
+sys.exit(main(["seed", seeds, "-m", "killed"]))
+"""
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "record_release",  # the release and revisions written, not the tables
+        "sync_tables",  # the tables written, not the search index
+        "store_parsed_files",  # everything written but the commit
+    ],
+)
+def test_a_load_killed_after_a_step_of_its_write_changes_nothing(
+    database_url, first_release, tmp_path, step
+):
+    second, before = first_release
+
+    marker = tmp_path / "paused"
+    loader = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_LOADER, step, str(marker), str(second)],
+        env={**os.environ, "DATABASE_URL": database_url},
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert loader.poll() is None, "the load ended before the step"
+        assert time.monotonic() < deadline, "the load never reached the step"
+        time.sleep(0.01)
+    assert writer_holds_lock(database_url)  # inside the load's transaction
+    loader.send_signal(signal.SIGKILL)
+    loader.wait(timeout=30)
+
+    bind_database(database_url, role="command")
+    assert table_contents() == before
+    assert load_seeds(second).release.number == 2
     if not database.is_closed():
         database.close()
     release_database()

@@ -3,7 +3,9 @@
 import gc
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -203,11 +205,24 @@ def _read_event_files_in_parallel(
     chunks = [paths[start : start + chunk_size] for start in range(0, len(paths), chunk_size)]
     # spawn, not fork: the caller may hold database connections and threads.
     context = multiprocessing.get_context("spawn")
-    # The workers pause the cyclic garbage collector, as the loader does (loader.py).
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
         reads = pool.map(_read_event_files, chunks)  # every chunk is submitted here
         meanwhile()
         return [result for chunk in reads for result in chunk]
+
+
+def _start_worker() -> None:
+    """Pause the cyclic garbage collector, as the loader does (loader.py), and end with
+    the loading process: a loader killed with SIGKILL left its workers blocked forever."""
+    gc.disable()
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+
+        def exit_with_parent() -> None:
+            multiprocessing.connection.wait([parent.sentinel])
+            os._exit(1)
+
+        threading.Thread(target=exit_with_parent, daemon=True).start()
 
 
 def _reuse_unchanged(
