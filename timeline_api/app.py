@@ -28,7 +28,8 @@ from timeline_api.demo import demo_blueprint
 from timeline_api.health import health_blueprint
 from timeline_api.observability import init_observability
 
-API_DESCRIPTION = (api_package.__doc__ or "").strip()
+# The API guide: the package docstring up to its notes for the code's readers.
+API_DESCRIPTION = (api_package.__doc__ or "").split("\nServing path")[0].strip()
 
 
 def create_app(config: Config | None = None) -> Flask:

@@ -149,3 +149,32 @@ def test_small_answers_and_problem_documents_are_sent_as_they_are(client):
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
     assert "Content-Encoding" not in missing.headers
     assert missing.get_json()["status"] == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events?q=nowhereword",  # an empty page: too small to be worth compressing
+        "/api/v1/datapackage.zip",  # a type that is not compressed
+    ],
+)
+def test_an_uncompressed_answer_is_revalidated_without_rendering(database_url, seeded_db, path):
+    """An answer sent as it is to a client that accepts a coding does not claim the coding
+    in its ETag, and the 304 for it is decided from the request, as for the others."""
+    config = Config(DATABASE_URL=database_url)
+    headers = {"Accept-Encoding": "gzip, br"}
+    first = create_app(config).test_client().get(path, headers=headers)
+    assert first.status_code == 200 and "Content-Encoding" not in first.headers
+    tag, weak = first.get_etag()
+    assert not weak and not tag.endswith((":gzip", ":br"))
+    other = create_app(config)
+    _never_renders(other)
+    again = other.test_client().get(
+        path, headers={**headers, "If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
+    # Still not the tag of the identity answer to a client that accepts no coding.
+    plain = (
+        create_app(config).test_client().get(path, headers={"If-None-Match": first.headers["ETag"]})
+    )
+    assert plain.status_code == 200

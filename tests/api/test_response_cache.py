@@ -1,6 +1,7 @@
 """The response cache: hits skip the work, a new data version is never served stale, and
 what a hit answers is what the app would have answered (per-request parts made anew)."""
 
+import functools
 import json
 import shutil
 import sqlite3
@@ -180,12 +181,15 @@ def test_a_cache_of_no_entries_keeps_nothing_and_answers_the_same(database_url, 
 
 
 def _never_renders(app) -> None:
-    """Make every view of `app` fail: an answer it still gives was not rendered."""
+    """Make every view of `app` fail: an answer it still gives was not rendered. Each keeps
+    its marks (negotiates_itself), which the app reads before a view runs."""
 
-    def rendering(*args, **kwargs):
-        raise AssertionError("a view ran")
+    for endpoint, view in list(app.view_functions.items()):
 
-    for endpoint in list(app.view_functions):
+        @functools.wraps(view)
+        def rendering(*args, **kwargs):
+            raise AssertionError("a view ran")
+
         app.view_functions[endpoint] = rendering
 
 
@@ -236,3 +240,27 @@ def test_a_different_code_gives_different_etags(database_url, seeded_db, monkeyp
     before = create_app(config).test_client().get("/api/v1/tags").headers["ETag"]
     monkeypatch.setattr(response_cache, "code_fingerprint", lambda: "another build")
     assert create_app(config).test_client().get("/api/v1/tags").headers["ETag"] != before
+
+
+def test_an_early_304_carries_the_headers_of_the_answer_it_stands_for(database_url, seeded_db):
+    """RFC 9110 (15.4.5): a 304 has the Vary, ETag and Cache-Control the 200 would have;
+    one decided before rendering too (an event answer varies on Accept as well)."""
+    config = Config(DATABASE_URL=database_url)
+    other = create_app(config)  # a worker that never rendered these
+    _never_renders(other)
+    for path in (
+        "/api/v1/events?limit=3",
+        "/api/v1/events/alpha-plan",
+        "/api/v1/events.csv",
+        "/api/v1/events/alpha-plan.ics",
+        "/api/v1/tags",
+        "/api/v1/datapackage.json",
+    ):
+        for headers in ({}, {"Accept-Encoding": "gzip"}):
+            ok = create_app(config).test_client().get(path, headers=headers)
+            early = other.test_client().get(
+                path, headers={**headers, "If-None-Match": ok.headers["ETag"]}
+            )
+            assert early.status_code == 304, path
+            for name in ("ETag", "Cache-Control", "Vary", "Content-Security-Policy"):
+                assert early.headers.get(name) == ok.headers.get(name), (path, headers, name)

@@ -13,6 +13,27 @@ immutable release (`/api/v1/releases`). Follow every change with `/api/v1/change
 `/{kind}/{slug}/history`; read the timeline as a past release published it with `as_of`.
 A removed record answers 410 Gone, a renamed one's old URL 308. Data answers carry
 `Last-Modified` (the time of the release shown) and honour `If-Modified-Since`.
+
+Serving path (for the code's readers; not part of the API guide above, which the OpenAPI
+document shows). `GET /api/v1/events` from the route to the bytes, a file a line (under
+timeline_api/): seven files, more than the five the code aims at, and those they call.
+
+1. `api/response_cache.py`: the WSGI middleware around the app reads the data version,
+   replays a stored answer to a repeated URL, else derives the ETag, calls Flask and keeps
+   the bytes it sends; its before_request hook answers a revalidation 304 without
+   rendering (caching.not_modified).
+2. `api/events/resources.py`: `list_events`, once webargs has parsed the query string
+   (QueryParser below, schemas from `api/events/schemas.py`): the format (JSON or an
+   export), the release shown (`api/as_of.py`), `q` parsed once, the page, the summaries.
+3. `api/events/filters.py`: the parameters as one peewee query (search in `search/`).
+4. `api/pagination.py`: the total (kept per data version by `api/counts.py`), the keyset
+   page, the links and the `Link` header.
+5. `api/events/representation.py`: the summaries of the page as dicts, a fixed number of
+   queries whatever the page size.
+6. `api/events/schemas.py`: `EventPageSchema`, which flask-smorest dumps to JSON.
+7. `api/caching.py`: Cache-Control, Last-Modified, the ETag, compression
+   (`api/compression.py`), the 304; the CORS, security-header and logging hooks run
+   around it (`app.py` registers them all, in order).
 """
 
 from typing import ClassVar

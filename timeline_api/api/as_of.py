@@ -53,29 +53,22 @@ def _invalid(name: str, reason: str):
     )
 
 
-def shown_release(as_of: str | None) -> Release | None:
-    """The release `as_of` names (422 when it names none); None without `as_of`."""
-    if not as_of:
-        return None
-    try:
-        release = release_as_of(parse_as_of(as_of))
-    except AsOfError as error:
-        _invalid("as_of", str(error))
-    g.shown_release = release
-    return release
-
-
 @contextmanager
 def showing(as_of: str | None, search: str | None = None) -> Iterator[Release | None]:
-    """Run the body against the release `as_of` names (the current data without it)."""
-    release = shown_release(as_of)
-    if release is None:
+    """Run the body against the release `as_of` names (422 when it names none; the
+    current data without it). The latest release is read once, here."""
+    if not as_of:
         yield None
         return
+    latest = latest_release()
+    try:
+        release = release_as_of(parse_as_of(as_of), latest)
+    except AsOfError as error:
+        _invalid("as_of", str(error))
+    g.shown_release = release  # its time is the answer's Last-Modified (caching.py)
     if search:
         _invalid("q", "Full-text search is not available with as_of (current release only).")
-    latest = latest_release()
-    if latest is not None and latest.number == release.number:
+    if release.number == latest.number:
         yield release
         return
     try:

@@ -5,6 +5,7 @@ import datetime as dt
 from flask import Flask, Response, g, request
 
 from timeline_api.api.compression import compressed
+from timeline_api.api.negotiation import answers_vary_on_accept
 from timeline_api.data_version import RELEASE_TIME_ENVIRON
 from timeline_api.models import DatasetState
 from timeline_api.releases.records import utc
@@ -41,6 +42,20 @@ def public_cache_control(max_age: int) -> str:
     return f"public, max-age={max_age}, stale-while-revalidate={max_age}"
 
 
+def not_modified(tag: str, max_age: int) -> Response:
+    """The 304 for an answer tagged `tag`, decided before rendering it (response_cache.py):
+    with the ETag, Cache-Control and Vary the 200 would have (RFC 9110, 15.4.5).
+    Last-Modified is left to werkzeug, which drops it from every 304, rendered or not."""
+    response = Response(status=304)
+    del response.headers["Content-Type"]  # no body, no type (and a data policy, not a page's)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = public_cache_control(max_age)
+    if answers_vary_on_accept(request.endpoint):
+        response.vary.add("Accept")
+    response.vary.add("Accept-Encoding")
+    return response
+
+
 def register_conditional_get(app: Flask) -> None:
     """Tag every successful GET with a strong ETag, compress it for clients that accept
     it, and answer 304 when it matches (If-None-Match, or If-Modified-Since against
@@ -64,11 +79,13 @@ def register_conditional_get(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", public_cache_control(max_age))
             if request.blueprint in DATA_BLUEPRINTS and response.last_modified is None:
                 response.last_modified = _release_time()
+            if "ETag" in response.headers:  # an answer replayed as the cache stored it
+                return response.make_conditional(request)
             tag = request.environ.get(REPRESENTATION_TAG_ENVIRON)
-            if tag is not None and "ETag" not in response.headers:
+            if tag is not None:
                 response.set_etag(tag)
             else:
-                response.add_etag()  # keeps an ETag already there (an answer replayed)
+                response.add_etag()
             response = compressed(response, request)
             response = response.make_conditional(request)
         return response

@@ -6,12 +6,14 @@ through (nginx never compresses a body that already has a Content-Encoding) and 
 compressed copy, so a cache hit costs it no compression.
 
 A compressed answer is another representation (RFC 9110, 8.8.3): flask-compress gives it
-the identity answer's strong ETag with the coding appended (`"…:gzip"`), adds
-`Vary: Accept-Encoding`, and decides If-None-Match on that tag. It runs as one step of the
+the identity answer's strong ETag with the coding appended (`"…:gzip"`) and adds
+`Vary: Accept-Encoding`; an answer sent as it is to a client that accepts a coding (too
+small, or a type not compressed) gets `":identity"` appended instead, so that its tag
+tells the response cache, before rendering, that it was not compressed. It runs as one step of the
 conditional-GET hook (caching.py), between setting the ETag and deciding a 304, so that
 order is fixed in code. The response cache keys its entries on Accept-Encoding, and its
-304-before-rendering compares against the tag of the coding chosen here
-(`coded_etag`).
+304-before-rendering compares against the tags this client's answer may have
+(`coded_etags`).
 """
 
 from flask import Flask, Request, Response
@@ -71,8 +73,8 @@ def chosen_coding(request: Request) -> str | None:
 
 def compressed(response: Response, request: Request) -> Response:
     """`response` compressed for this client when it accepts a coding and the body is worth
-    it (a type above, at least MIN_SIZE bytes); its strong ETag gets the coding appended,
-    Vary gets Accept-Encoding, and If-None-Match is decided on the new tag."""
+    it (a type above, at least MIN_SIZE bytes); its strong ETag gets the coding appended
+    (`:identity` when it is sent as it is all the same), Vary gets Accept-Encoding."""
     coding = chosen_coding(request)
     if coding is None:
         response.vary.add("Accept-Encoding")
@@ -83,12 +85,23 @@ def compressed(response: Response, request: Request) -> Response:
     header = environ.get("HTTP_ACCEPT_ENCODING")
     environ["HTTP_ACCEPT_ENCODING"] = coding
     try:
-        return compress.after_request(response)
+        response = compress.after_request(response)
     finally:
         environ["HTTP_ACCEPT_ENCODING"] = header
+    tag, weak = response.get_etag()
+    if tag and "Content-Encoding" not in response.headers:
+        # Too small or not a compressed type: the tag says so, and the response cache's
+        # early 304 can match it without rendering (it could not tell from the request).
+        response.set_etag(f"{tag}:{IDENTITY}", weak)
+    return response
 
 
-def coded_etag(tag: str, request: Request) -> str:
-    """The ETag a compressible answer tagged `tag` has for this client."""
+IDENTITY = "identity"  # RFC 9110 (8.4.1): the name of "no coding"
+
+
+def coded_etags(tag: str, request: Request) -> tuple[str, ...]:
+    """The ETags an answer tagged `tag` may have for this client: the tag itself when it
+    accepts no coding; else the tag with its coding appended, or with `:identity` when it
+    was sent as it is (which only rendering tells)."""
     coding = chosen_coding(request)
-    return f"{tag}:{coding}" if coding else tag
+    return (f"{tag}:{coding}", f"{tag}:{IDENTITY}") if coding else (tag,)

@@ -38,6 +38,18 @@ def negotiates_itself(view: Callable) -> Callable:
     return view
 
 
+def varies_on_accept(view: Callable) -> Callable:
+    """Mark a view whose answers say `Vary: Accept`, so that a 304 decided without running
+    it (caching.not_modified) says so too."""
+    view.varies_on_accept = True
+    return view
+
+
+def answers_vary_on_accept(endpoint: str | None) -> bool:
+    """Whether the view of `endpoint` is marked varies_on_accept."""
+    return getattr(current_app.view_functions.get(endpoint), "varies_on_accept", False)
+
+
 def require_json_acceptable() -> None:
     """Before a JSON-only view: a client that accepts no JSON gets a 406, not JSON anyway."""
     view = current_app.view_functions.get(request.endpoint)

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from flask import Flask, Response, request
 
 from timeline_api.api.bounded_cache import BoundedCache
-from timeline_api.api.caching import REPRESENTATION_TAG_ENVIRON, public_cache_control
-from timeline_api.api.compression import coded_etag
+from timeline_api.api.caching import REPRESENTATION_TAG_ENVIRON, not_modified
+from timeline_api.api.compression import coded_etags
 from timeline_api.data_version import (
     DATA_VERSION_ENVIRON,
     RELEASE_TIME_ENVIRON,
@@ -143,7 +143,7 @@ def representation_tag(environ: dict, version: str) -> str:
     for byte, which is what the response cache already relies on. Origin is left out: it
     changes CORS headers only, so a cache that shares one copy among origins (CORS "*")
     can revalidate it with any of them. This is the tag of the uncompressed answer; a
-    compressed one has its coding appended (compression.coded_etag)."""
+    client accepting a coding gets it with that coding appended (compression.coded_etags)."""
     digest = hashlib.sha1(code_fingerprint().encode())
     for part in representation_key(environ, version):
         digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
@@ -250,18 +250,13 @@ def _not_modified_without_rendering(max_age: int) -> Response | None:
     # "*" matches any current answer, which only rendering can tell exists.
     if tag is None or not candidates or candidates.star_tag:
         return None
-    # The tag for this client's coding. An answer too small (or of a type not) to compress
-    # keeps the plain tag whatever the client accepts: such a request is rendered and
-    # answered by the conditional-GET hook instead.
-    tag = coded_etag(tag, request)
-    if not candidates.contains_weak(tag):
+    # The tag for this client's coding (compression.py): the client's copy tells whether
+    # the answer was compressed or sent as it is.
+    matching = [coded for coded in coded_etags(tag, request) if candidates.contains_weak(coded)]
+    if not matching:
         return None
     del request.environ[KEY_ENVIRON]  # nothing rendered, nothing to store
-    response = Response(status=304)
-    response.set_etag(tag)
-    response.headers["Cache-Control"] = public_cache_control(max_age)
-    response.vary.add("Accept-Encoding")
-    return response
+    return not_modified(matching[0], max_age)
 
 
 def init_response_cache(

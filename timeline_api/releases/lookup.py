@@ -39,9 +39,11 @@ def parse_as_of(text: str) -> int | dt.datetime:
     return utc(moment)
 
 
-def release_as_of(value: int | dt.datetime, now: dt.datetime | None = None) -> Release:
-    """The release that was current at `value` (a number names it directly)."""
-    latest = latest_release()
+def release_as_of(
+    value: int | dt.datetime, latest: Release | None, now: dt.datetime | None = None
+) -> Release:
+    """The release that was current at `value` (a number names it directly), given the
+    `latest` release (read once by the caller, who needs it too)."""
     if latest is None:
         raise AsOfError("There is no release yet.")
     if isinstance(value, int):
@@ -51,7 +53,7 @@ def release_as_of(value: int | dt.datetime, now: dt.datetime | None = None) -> R
             raise AsOfError(
                 f"Release {value} does not exist yet; the latest is release {latest.number}."
             )
-        return Release.get(Release.number == value)
+        return latest if value == latest.number else Release.get(Release.number == value)
     now = now or dt.datetime.now(dt.UTC)
     # A release's time may run a little ahead of the clock (each is a second after the one
     # before it, see recording.release_time); up to it, the time is not in the future.

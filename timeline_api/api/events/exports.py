@@ -15,6 +15,7 @@ from timeline_api.api.events.filters import (
     attach_snippets,
     filter_events,
     sort_order,
+    with_parsed_search,
 )
 from timeline_api.api.events.representation import event_summaries, source_url
 from timeline_api.api.negotiation import JSON, negotiate
@@ -83,8 +84,9 @@ def export_sources(sources) -> dict[str, dict]:
 def export_response(export: ExportFormat, params: dict) -> Response:
     """Render every event matching `params` in `export`'s format."""
     sort = sort_order(params)
+    params = with_parsed_search(params)
     matching = list(filter_events(params).order_by(*SORT_KEYS[sort].ordering()))
-    events = event_summaries(attach_snippets(params, matching))
+    events = event_summaries(attach_snippets(params["q"], matching))
     return render_export(export, events, EXPORT_TITLE, "events")
 
 

@@ -32,12 +32,14 @@ def event_sort_key(sort: str):
     return lambda event: (event.date_start, event.slug)
 
 
-def search_query(params: dict) -> SearchQuery | None:
-    """Parse `q` once; a syntax error is the client's to fix, so it is a 400."""
+def with_parsed_search(params: dict) -> dict:
+    """`params` with `q` parsed into a SearchQuery (None without one), once per request:
+    the view calls it and everything below (filter_events, counting_query, attach_snippets,
+    the facets) takes the parsed query. A syntax error is the client's to fix: a 400."""
     if not params.get("q"):
-        return None
+        return {**params, "q": None}
     try:
-        return parse_search(params["q"])
+        return {**params, "q": parse_search(params["q"])}
     except SearchSyntaxError as error:
         abort(
             400,
@@ -52,10 +54,9 @@ def sort_order(params: dict) -> str:
     return "date" if sort == "relevance" and not params.get("q") else sort
 
 
-def attach_snippets(params: dict, events: list[Event]) -> list[Event]:
+def attach_snippets(search: SearchQuery | None, events: list[Event]) -> list[Event]:
     """Give each of `events` (a page, or an export) the highlighted passage of its match,
-    when `q` is searched: one query for them all, after the ranking query."""
-    search = search_query(params)
+    when `search` is given: one query for them all, after the ranking query."""
     if search is not None:
         backend, passages = search_backend(database.obj), {}
         ids = [event.id for event in events]
@@ -71,22 +72,24 @@ FILTERS = tuple(name for name in EventFilterArgsSchema().fields if name != "as_o
 
 
 def counting_query(params: dict) -> SelectBase:
-    """A query with as many rows as filter_events(params), as cheap to count as can be.
+    """A query with as many rows as filter_events(params), as cheap to count as can be
+    (`params` as with_parsed_search gives them).
 
     With words and no other filter, the search index counts its own matches (it holds
     one row per event, rebuilt with the data): joining each match to its event and
     ranking it first took three times as long once a word matched thousands of events.
     """
-    search = search_query(params)
+    search = params.get("q")
     if search is not None and not any(params.get(name) for name in FILTERS if name != "q"):
         return search_backend(database.obj).matching(search, ranked=False)
     return filter_events(params)
 
 
 def filter_events(params: dict) -> ModelSelect:
-    """Events matching every given filter; values of one repeated filter are alternatives."""
+    """Events matching every given filter; values of one repeated filter are alternatives.
+    `q`, when given, is a parsed SearchQuery (with_parsed_search)."""
     query = Event.select()
-    search = search_query(params)
+    search = params.get("q")
     if search is not None:
         matches = search_backend(database.obj).matching(search).alias(MATCHES)
         # objects(): put the score on each Event rather than on a joined row.

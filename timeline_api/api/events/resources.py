@@ -20,6 +20,7 @@ from timeline_api.api.events.filters import (
     event_sort_key,
     filter_events,
     sort_order,
+    with_parsed_search,
 )
 from timeline_api.api.events.representation import event_detail, event_summaries
 from timeline_api.api.events.schemas import (
@@ -34,7 +35,7 @@ from timeline_api.api.events.schemas import (
 )
 from timeline_api.api.fields import slug_path_parameter, sparse
 from timeline_api.api.history import REDIRECT_DOC, HistorySchema, answer_missing, history_response
-from timeline_api.api.negotiation import negotiates_itself
+from timeline_api.api.negotiation import negotiates_itself, varies_on_accept
 from timeline_api.api.pagination import LINK_HEADER_DOC, link_header, page_body, paginate
 from timeline_api.exports import EXPORT_FORMATS
 from timeline_api.models import Event
@@ -54,6 +55,7 @@ events_blueprint = Blueprint(
 @events_blueprint.alt_response(406, response="NOT_ACCEPTABLE")
 @events_blueprint.doc(responses={200: {"content": export_documentation()}})
 @negotiates_itself
+@varies_on_accept
 def list_events(**params):
     """List events, filtered and sorted by date
 
@@ -70,6 +72,7 @@ def list_events(**params):
             _no_fields_in_exports(params)
             return export_response(export, params)
         sort = sort_order(params)
+        params = with_parsed_search(params)
         page = paginate(
             filter_events(params),
             SORT_KEYS[sort],
@@ -79,7 +82,7 @@ def list_events(**params):
             counting=counting_query(params),
         )
         selection = params.get("fields_")
-        summaries = event_summaries(attach_snippets(params, page.items), selection)
+        summaries = event_summaries(attach_snippets(params["q"], page.items), selection)
     summaries = [sparse(summary, selection) for summary in summaries]
     # Vary: the same URL answers CSV, iCalendar... to other Accept headers.
     return page_body(page, summaries), {
@@ -106,6 +109,7 @@ def list_event_facets(**params):
     """
     with showing(params.pop("as_of", None), params.get("q")):
         size = params.pop("facet_size", None)
+        params = with_parsed_search(params)
         facets = event_facets(params, filter_events)
         body = {"total": count_rows(counting_query(params)), "facets": facets}
     if size is not None:
@@ -132,6 +136,7 @@ def list_event_facets(**params):
 @events_blueprint.alt_response(410, response="GONE")
 @events_blueprint.doc(responses={200: {"content": export_documentation()}})
 @negotiates_itself
+@varies_on_accept
 def get_event(slug: str, **params):
     """Get one event with its actors, tags, citations and related events
 
@@ -182,6 +187,7 @@ def _no_fields_in_exports(params: dict) -> None:
     responses={200: {"content": {**export_documentation(), "application/json": {"schema": {}}}}}
 )
 @negotiates_itself  # the path names the format
+@varies_on_accept
 def export_event(slug: str, extension: str, **params):
     """Download one event in an export format
 
@@ -248,6 +254,7 @@ exports_blueprint = Blueprint(
     }
 )
 @negotiates_itself  # the path names the format
+@varies_on_accept
 def export_events(extension: str, **params):
     """Export the filtered timeline in another format
 
