@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from timeline_api.bulk import insert_rows, update_rows
-from timeline_api.models import Record, Release, Revision, database
+from timeline_api.bulk import insert_rows, raw_rows, update_rows
+from timeline_api.models import Record, Release, Revision
 from timeline_api.releases.records import CHANGES, KINDS, PLURALS, EncodedRecord, iso
 
 
@@ -111,9 +111,7 @@ def record_release(
             .where(Record.kind == kind)
             .order_by(Record.id)
         )
-        # The driver's rows as they are (ints and text): peewee's per-row conversion cost
-        # seconds at 100,000 records.
-        for row in database.execute(query).fetchall():
+        for row in raw_rows(query):
             head = _Head(*row)
             (live if head.deleted_release is None else gone)[head.slug] = head
         desired = encoded[kind]

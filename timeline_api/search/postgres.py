@@ -99,8 +99,6 @@ class PostgresEventSearch(EventSearchIndex):
             f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)"
         )
 
-    KEY = "event_id"
-
     def index_sql(self, where: str) -> str:
         """INSERT … SELECT of the indexed text of the events `where` selects."""
         t = table_names()

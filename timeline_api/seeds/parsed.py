@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 from peewee import chunked
 
-from timeline_api.bulk import insert_rows
-from timeline_api.models import ParsedSeedFile, database
+from timeline_api.bulk import insert_rows, raw_rows
+from timeline_api.models import ParsedSeedFile
 
 
 class KeptFile(NamedTuple):
@@ -34,12 +34,7 @@ def parsed_files() -> dict[str, KeptFile]:
     """{file name: the file as the loads so far kept it}."""
     model = ParsedSeedFile
     query = model.select(model.name, model.digest, model.record, model.encoded, model.place)
-    # The driver's rows as they are: peewee's per-row conversion cost seconds at 100,000.
-    return {name: KeptFile(*kept) for name, *kept in _rows(query)}
-
-
-def _rows(query) -> list[tuple]:
-    return database.execute(query).fetchall()
+    return {name: KeptFile(*kept) for name, *kept in raw_rows(query)}
 
 
 def store_parsed_files(
@@ -50,7 +45,7 @@ def store_parsed_files(
     """Make `seed_file` hold exactly `files` (a load's valid files), writing only the
     names whose digest differs; `digests`: {file name: its records' canonical digests},
     `places`: {event file name: the event's place row}, for the files this load read."""
-    stored = dict(_rows(ParsedSeedFile.select(ParsedSeedFile.name, ParsedSeedFile.digest)))
+    stored = dict(raw_rows(ParsedSeedFile.select(ParsedSeedFile.name, ParsedSeedFile.digest)))
     outdated = [name for name, digest in stored.items() if files.get(name, ("",))[0] != digest]
     for names in chunked(outdated, DELETE_BATCH):
         ParsedSeedFile.delete().where(ParsedSeedFile.name.in_(names)).execute()

@@ -12,7 +12,7 @@ from functools import reduce
 
 from peewee import Model, PostgresqlDatabase, SqliteDatabase, chunked, fn
 
-from timeline_api.bulk import insert_rows, insert_values, update_rows
+from timeline_api.bulk import insert_rows, insert_values, raw_rows, update_rows
 from timeline_api.dates import parse_partial_date
 from timeline_api.fingerprints import PACKAGE_DIR, source_digest
 from timeline_api.models import (
@@ -132,14 +132,7 @@ def dataset_version(dataset: Dataset) -> str:
     return content_version(encode_records(records_of(dataset)))
 
 
-def _raw_rows(query) -> list[tuple]:
-    """The rows of `query` as the driver returns them: for ids, slugs and other values
-    stored as given, peewee's per-row conversion (a million rows at 100,000 events) is
-    pure cost."""
-    return database.execute(query).fetchall()
-
-
-def _rows_where_in(query, field, values, read=_raw_rows) -> list:
+def _rows_where_in(query, field, values, read=raw_rows) -> list:
     """The rows of `query` whose `field` is one of `values`, asked in batches; `read`
     turns each batch's query into rows (`list`: as peewee converts them)."""
     return [
@@ -177,7 +170,7 @@ def _sync_by_slug(
     update_rows(model, changed_rows)
     report.updated[kind] += len(changed_rows)
     stale_ids = [row["id"] for slug, row in existing.items() if slug not in desired]
-    ids = dict(_raw_rows(model.select(model.slug, model.id)))
+    ids = dict(raw_rows(model.select(model.slug, model.id)))
     return ids, stale_ids
 
 
@@ -197,7 +190,7 @@ def _sync_keyed(
     """
     columns = [getattr(model, name) for name in key_fields + value_fields]
     query = model.select(*columns)
-    rows = _raw_rows(query) if scope is None else _rows_where_in(query, columns[0], scope)
+    rows = raw_rows(query) if scope is None else _rows_where_in(query, columns[0], scope)
     existing = {row[: len(key_fields)]: row[len(key_fields) :] for row in rows}
 
     def where(key: tuple):
@@ -424,7 +417,7 @@ def sync_tables(
 
     citation_query = Citation.select(Citation.id, Citation.event, Citation.source)
     citation_rows = (
-        _raw_rows(citation_query)
+        raw_rows(citation_query)
         if scope is None
         else _rows_where_in(citation_query, Citation.event, scope)
     )
