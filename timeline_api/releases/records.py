@@ -43,14 +43,21 @@ def digest(text: str) -> str:
 
 class EncodedRecord:
     """A seed record with its canonical JSON text's digest. The text is kept when it was
-    made; when the digest came from an earlier load (seeds/parsed.py) the text is made
-    only if asked for, i.e. for a record that changed."""
+    made (here, or with the digest by a process reading seed files); when the digest came
+    from an earlier load (seeds/parsed.py) the text is made only if asked for, i.e. for a
+    record that changed."""
 
     __slots__ = ("_text", "digest", "kind", "record", "slug")
 
-    def __init__(self, kind: str, record: dict, known_digest: str | None = None):
+    def __init__(
+        self,
+        kind: str,
+        record: dict,
+        known_digest: str | None = None,
+        known_text: str | None = None,
+    ):
         self.kind, self.record, self.slug = kind, record, record["slug"]
-        self._text = None
+        self._text = known_text if known_digest is not None else None
         if known_digest is None:
             self._text = encode(canonical(kind, record))
             known_digest = digest(self._text)
@@ -64,15 +71,23 @@ class EncodedRecord:
 
 
 def encode_records(
-    records: dict[str, list[dict]], known_digests: Mapping[tuple[str, str], str] | None = None
+    records: dict[str, list[dict]],
+    known_digests: Mapping[tuple[str, str], str] | None = None,
+    known_texts: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[str, list[EncodedRecord]]:
     """{kind: records} -> {kind: encoded records}, in slug order. `known_digests`:
-    {(kind, slug): digest} of records whose content an earlier load encoded."""
-    known_digests = known_digests or {}
+    {(kind, slug): digest} of records whose content was encoded already (by an earlier
+    load, or by a reading process: then `known_texts` holds the text too)."""
+    known_digests, known_texts = known_digests or {}, known_texts or {}
     return {
         kind: sorted(
             (
-                EncodedRecord(kind, record, known_digests.get((kind, record["slug"])))
+                EncodedRecord(
+                    kind,
+                    record,
+                    known_digests.get((kind, record["slug"])),
+                    known_texts.get((kind, record["slug"])),
+                )
                 for record in kind_records
             ),
             key=lambda item: item.slug,

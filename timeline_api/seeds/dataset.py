@@ -17,6 +17,8 @@ from typing import NamedTuple
 from marshmallow import Schema, ValidationError
 
 from timeline_api.dates import parse_partial_date
+from timeline_api.releases.recording import event_record
+from timeline_api.releases.records import EncodedRecord
 from timeline_api.seeds.files import (
     SeedFile,
     SeedFileError,
@@ -26,7 +28,7 @@ from timeline_api.seeds.files import (
     read_seed_file,
 )
 from timeline_api.seeds.parsed import KeptFile
-from timeline_api.seeds.places import PlaceResolver
+from timeline_api.seeds.places import PlaceResolver, UnresolvedPlace
 from timeline_api.seeds.schemas import (
     ActorSeedSchema,
     EventSeedSchema,
@@ -65,7 +67,9 @@ class Dataset:
     # Valid files as the next load can reuse them.
     parsed_files: dict[str, KeptFile] = field(default_factory=dict)
     # {(kind, slug): canonical digest} of the records of reused files (releases/records.py)
+    # and of the events the reading processes encoded (whose text is in known_texts)
     known_digests: dict[tuple[str, str], str] = field(default_factory=dict)
+    known_texts: dict[tuple[str, str], str] = field(default_factory=dict)
     # {event slug: its place row or None, as JSON} of reused event files (seeds/places.py)
     known_places: dict[str, str] = field(default_factory=dict)
 
@@ -177,13 +181,33 @@ def _read_catalog(
 
 
 # (path, the event or None, its problems, the fields that validated when the event did
-# not, the file as the next load may reuse it)
-EventRead = tuple[Path, dict | None, list[SeedProblem], dict | None, KeptFile | None]
+# not, the file as the next load may reuse it, the event's record encoded with its place
+# as the reading process placed it: (place, canonical text, digest), or None)
+EventRead = tuple[
+    Path,
+    dict | None,
+    list[SeedProblem],
+    dict | None,
+    KeptFile | None,
+    tuple[dict | None, str, str] | None,
+]
+
+
+def _encoded(event: dict, places: PlaceResolver) -> tuple[dict | None, str, str] | None:
+    """The event's record encoded with its place as `places` alone gives it, or None when
+    it cannot be placed. Encoding is a tenth of reading a file, done by the reading
+    processes; the loader keeps it only if the event has that place in the dataset."""
+    place = places.place_of(event)
+    if isinstance(place, UnresolvedPlace):
+        return None
+    item = EncodedRecord("event", event_record(event, place))
+    return place, item.text, item.digest
 
 
 def _read_event_files(paths: list[Path]) -> list[EventRead]:
-    """Parse and validate event files."""
+    """Parse, validate and encode event files."""
     schema = EventSeedSchema()
+    places = PlaceResolver()
     results = []
     for path in paths:
         problems: list[SeedProblem] = []
@@ -195,10 +219,11 @@ def _read_event_files(paths: list[Path]) -> list[EventRead]:
             problems.append(
                 seed_file.problem(("slug",), f"must match the file name ({path.stem!r})")
             )
-        kept = None
+        kept = encoded = None
         if event and not problems:
             kept = KeptFile(seed_file.digest, json.dumps(event, separators=(",", ":")), None, None)
-        results.append((path, event, problems, partial, kept))
+            encoded = _encoded(event, places)
+        results.append((path, event, problems, partial, kept, encoded))
     return results
 
 
@@ -253,7 +278,7 @@ def _reuse_unchanged(
     for path in paths:
         kept = known.get(f"{EVENTS_DIR}/{path.name}")
         if _unchanged(path, kept):
-            reused[path] = (path, json.loads(kept.record), [], None, kept)
+            reused[path] = (path, json.loads(kept.record), [], None, kept, None)
         else:
             changed.append(path)
     return reused, changed
@@ -284,12 +309,12 @@ def read_dataset(
     # In slug order (a valid file is named after its slug), as releases number records;
     # by a string key: comparing 100,000 Path objects took seconds.
     event_paths = sorted(events_dir.glob("*.yaml"), key=lambda path: path.stem)
-    event_paths = event_paths if events_dir.is_dir() else []
     reused, changed = _reuse_unchanged(event_paths, known)
     places = PlaceResolver(
         lambda event, path, reason: _problem(dataset, event, path, reason), dataset.known_places
     )
     place_problems: list[SeedProblem] = []
+    encodings: dict[str, tuple] = {}  # of the batch's events, as the readers encoded them
     with _event_files_read(changed, workers) as fresh:
         # Meanwhile: 25,000 sources take five seconds, on one core.
         dataset.sources = _read_catalog(
@@ -305,7 +330,7 @@ def read_dataset(
             problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
         batch: list[dict] = []
         for number, path in enumerate(event_paths, 1):
-            _, event, file_problems, partial, kept = reused.pop(path, None) or next(fresh)
+            _, event, file_problems, partial, kept, encoded = reused.pop(path, None) or next(fresh)
             problems.extend(file_problems)
             name = f"{EVENTS_DIR}/{path.name}"
             # Kept to locate cross-file problems; its content is re-read only if one is found.
@@ -323,8 +348,15 @@ def read_dataset(
                 event["_file"], event["_path"] = name, ()
                 dataset.events.append(event)
                 batch.append(event)
+                if encoded is not None:
+                    encodings[event["slug"]] = encoded
             if len(batch) >= READ_CHUNK or (batch and number == len(event_paths)):
                 place_problems.extend(places.resolve(batch))
+                for event in batch:
+                    place, text, digest = encodings.pop(event["slug"], (False, None, None))
+                    if place == places.by_slug.get(event["_place"]):  # placed alike
+                        dataset.known_digests[("event", event["slug"])] = digest
+                        dataset.known_texts[("event", event["slug"])] = text
                 if on_events is not None:
                     clean = not problems and not place_problems
                     on_events(EventBatch(dataset, batch, places.by_slug, clean))

@@ -116,13 +116,13 @@ class PlaceResolver:
 
     def __init__(
         self,
-        problem_of: Callable[[dict, tuple, str], SeedProblem],
+        problem_of: Callable[[dict, tuple, str], SeedProblem] | None = None,
         known_places: Mapping[str, str] | None = None,
     ):
         """`problem_of(event, path, reason)` makes a SeedProblem located in the event's
         file; `known_places`: {event slug: its place row as JSON} of events placed by an
         earlier load (it may grow between batches)."""
-        self.problem_of = problem_of
+        self.problem_of = problem_of  # None: place_of only
         self.known_places = known_places if known_places is not None else {}
         self.gazetteer: Gazetteer | None = None
         self.by_slug: dict[str, dict] = {}
@@ -135,26 +135,33 @@ class PlaceResolver:
         writes them batch by batch: both ways give them the same ids)."""
         return list(self.by_slug.values())
 
+    def place_of(self, event: dict) -> dict | UnresolvedPlace | None:
+        """The event's place row, or why it has none, alone: not checked against the places
+        of other events."""
+        if not (event.get("place") or event.get("country") or event.get("coordinates")):
+            return None
+        given = event.get("coordinates")
+        key = (event.get("place"), event.get("country"), given and tuple(sorted(given.items())))
+        if key not in self.resolved:  # many events share a place: looked up once each
+            kept = self.known_places.get(event["slug"])
+            if kept is not None:  # placed by an earlier load, with the same gazetteer
+                self.resolved[key] = json.loads(kept)
+            else:
+                self.gazetteer = self.gazetteer or shared_gazetteer()  # only when needed
+                try:
+                    self.resolved[key] = resolve_place(event, self.gazetteer)
+                except UnresolvedPlace as unresolved:
+                    self.resolved[key] = unresolved
+        return self.resolved[key]
+
     def resolve(self, events: list[dict]) -> list[SeedProblem]:
         """Set each event's place (event["_place"], a slug or None); return the problems."""
         problems = []
         for event in events:
             event["_place"] = None
-            if not (event.get("place") or event.get("country") or event.get("coordinates")):
+            place = self.place_of(event)
+            if place is None:
                 continue
-            given = event.get("coordinates")
-            key = (event.get("place"), event.get("country"), given and tuple(sorted(given.items())))
-            if key not in self.resolved:  # many events share a place: looked up once each
-                kept = self.known_places.get(event["slug"])
-                if kept is not None:  # placed by an earlier load, with the same gazetteer
-                    self.resolved[key] = json.loads(kept)
-                else:
-                    self.gazetteer = self.gazetteer or shared_gazetteer()  # only when needed
-                    try:
-                        self.resolved[key] = resolve_place(event, self.gazetteer)
-                    except UnresolvedPlace as unresolved:
-                        self.resolved[key] = unresolved
-            place = self.resolved[key]
             if isinstance(place, UnresolvedPlace):
                 problems.append(self.problem_of(event, (place.field,), place.reason))
                 continue
