@@ -24,7 +24,7 @@ import weakref
 from contextlib import suppress
 
 from flask import has_request_context, request
-from peewee import PeeweeException, PostgresqlDatabase
+from peewee import PeeweeException
 from playhouse.pool import MaxConnectionsExceeded
 
 from timeline_api.models import DatasetState, database
@@ -99,6 +99,9 @@ class RequestConnections:
 
     def __init__(self, url: str):
         self.sqlite_path = sqlite_file_path(url)
+        postgres = url.startswith(("postgresql://", "postgres://"))
+        # SQLite's deferred BEGIN: the first read (the version's) takes the snapshot.
+        self._snapshot = {"isolation_level": POSTGRES_SNAPSHOT} if postgres else {}
         self._state = threading.local()
 
     def begin_snapshot(self) -> tuple[str | None, dt.datetime | None]:
@@ -107,7 +110,7 @@ class RequestConnections:
         told (no data yet, a failing database): the request then runs outside a snapshot
         and answers as the database lets it."""
         self.drop_if_replaced()
-        snapshot = database.transaction(**self._snapshot_options())
+        snapshot = database.transaction(**self._snapshot)
         try:
             # Entered here, left in end_request(): the transaction spans the middleware's
             # call of the app, so no `with` block can hold it.
@@ -156,8 +159,3 @@ class RequestConnections:
             return
         with suppress(PeeweeException):
             database.close()
-
-    def _snapshot_options(self) -> dict:
-        if isinstance(database.obj, PostgresqlDatabase):
-            return {"isolation_level": POSTGRES_SNAPSHOT}
-        return {}  # SQLite's deferred BEGIN: the first read takes the snapshot

@@ -198,25 +198,22 @@ class ResponseCacheMiddleware:
         if not _cacheable(environ):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
+        version, environ[RELEASE_TIME_ENVIRON] = self.connections.begin_snapshot()
+        environ[DATA_VERSION_ENVIRON] = version
         try:
-            return self._answer(environ, start_response, started)
+            if version is None:  # no data yet, or a failing database: the app answers
+                return self.wsgi_app(environ, start_response)
+            key = cache_key(environ, version)
+            if self.replay and _replayable(environ):
+                hit = self.cache.get(key)
+                if hit is not None:
+                    return self._replay(hit, environ, start_response, started)
+            environ[KEY_ENVIRON] = key
+            environ[REPRESENTATION_TAG_ENVIRON] = representation_tag(environ, version)
+            return self._call_and_store(key, environ, start_response)
         finally:
             # Every answer is whole by now (none is streamed): nothing reads after this.
             self.connections.end_request()
-
-    def _answer(self, environ: dict, start_response: Callable, started: float) -> Iterable[bytes]:
-        version, environ[RELEASE_TIME_ENVIRON] = self.connections.begin_snapshot()
-        environ[DATA_VERSION_ENVIRON] = version
-        if version is None:  # no data yet, or a failing database: the app answers
-            return self.wsgi_app(environ, start_response)
-        key = cache_key(environ, version)
-        if self.replay and _replayable(environ):
-            hit = self.cache.get(key)
-            if hit is not None:
-                return self._replay(hit, environ, start_response, started)
-        environ[KEY_ENVIRON] = key
-        environ[REPRESENTATION_TAG_ENVIRON] = representation_tag(environ, version)
-        return self._call_and_store(key, environ, start_response)
 
     def _replay(
         self, hit: CachedResponse, environ: dict, start_response: Callable, started: float
