@@ -131,7 +131,11 @@ import timeline_api.seeds.sync as sync
 from timeline_api.cli import main
 
 step, marker, seeds = sys.argv[1:4]
-original = getattr(sync, step)
+*owner_path, name = step.split(".")  # a function of sync, or a class's method
+owner = sync
+for part in owner_path:
+    owner = getattr(owner, part)
+original = getattr(owner, name)
 
 def paused(*args, **kwargs):
     result = original(*args, **kwargs)
@@ -139,7 +143,7 @@ def paused(*args, **kwargs):
     time.sleep(120)
     return result
 
-setattr(sync, step, paused)
+setattr(owner, name, paused)
 sys.exit(main(["seed", seeds, "-m", "killed"]))
 """
 
@@ -156,11 +160,38 @@ def test_a_load_killed_after_a_step_of_its_write_changes_nothing(
     database_url, first_release, tmp_path, step
 ):
     second, before = first_release
+    kill_after(step, database_url, second, tmp_path / "paused")
+    bind_database(database_url, role="command")
+    assert table_contents() == before
+    assert load_seeds(second).release.number == 2
+    if not database.is_closed():
+        database.close()
+    release_database()
 
-    marker = tmp_path / "paused"
+
+def test_a_first_load_killed_after_writing_part_of_it_leaves_the_database_empty(
+    database_url, tmp_path
+):
+    """A first load writes while it reads (seeds/sync.FirstReleaseWriter)."""
+    seeds = write_seeds(tmp_path / "first", "Generated event")
+    bind_database(database_url, role="command")
+    migrate_database()
+    empty = table_contents()
+    release_database()
+    kill_after("FirstReleaseWriter.write", database_url, seeds, tmp_path / "paused")
+    bind_database(database_url, role="command")
+    assert table_contents() == empty
+    assert load_seeds(seeds).release.number == 1
+    if not database.is_closed():
+        database.close()
+    release_database()
+
+
+def kill_after(step: str, url: str, seeds: Path, marker: Path) -> None:
+    """Run a load that pauses after `step` of its transaction, and SIGKILL it there."""
     loader = subprocess.Popen(
-        [sys.executable, "-c", PAUSED_LOADER, step, str(marker), str(second)],
-        env={**os.environ, "DATABASE_URL": database_url},
+        [sys.executable, "-c", PAUSED_LOADER, step, str(marker), str(seeds)],
+        env={**os.environ, "DATABASE_URL": url},
         cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -170,13 +201,6 @@ def test_a_load_killed_after_a_step_of_its_write_changes_nothing(
         assert loader.poll() is None, "the load ended before the step"
         assert time.monotonic() < deadline, "the load never reached the step"
         time.sleep(0.01)
-    assert writer_holds_lock(database_url)  # inside the load's transaction
+    assert writer_holds_lock(url)  # inside the load's transaction
     loader.send_signal(signal.SIGKILL)
     loader.wait(timeout=30)
-
-    bind_database(database_url, role="command")
-    assert table_contents() == before
-    assert load_seeds(second).release.number == 2
-    if not database.is_closed():
-        database.close()
-    release_database()

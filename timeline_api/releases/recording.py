@@ -8,6 +8,7 @@ the same release. Nothing here updates or deletes a revision or a release.
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from peewee import fn
@@ -187,13 +188,15 @@ def _record_row(head: _Head) -> dict:
 
 
 def records_of(dataset) -> dict[str, list[dict]]:
-    """{kind: records} of a seeds Dataset. Each event carries its resolved place under
-    `location` (seeds/places.py resolves it from the gazetteer at load time): a gazetteer
-    that moves a place changes the events there, and a past release shows them as they
-    were placed then."""
+    """{kind: records} of a seeds Dataset."""
     places = {place["slug"]: place for place in getattr(dataset, "places", ())}
     records = {kind: getattr(dataset, PLURALS[kind]) for kind in KINDS}
-    records["event"] = [
-        {**event, "location": places.get(event.get("_place"))} for event in records["event"]
-    ]
+    records["event"] = [event_record(event, places) for event in records["event"]]
     return records
+
+
+def event_record(event: dict, places: Mapping[str, dict]) -> dict:
+    """An event's record: it carries its resolved place under `location` (seeds/places.py
+    resolves it from the gazetteer at load time), so a gazetteer that moves a place
+    changes the events there, and a past release shows them as they were placed then."""
+    return {**event, "location": places.get(event.get("_place"))}

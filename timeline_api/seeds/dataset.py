@@ -7,10 +7,12 @@ import multiprocessing.connection
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from marshmallow import Schema, ValidationError
 
@@ -24,7 +26,7 @@ from timeline_api.seeds.files import (
     read_seed_file,
 )
 from timeline_api.seeds.parsed import KeptFile
-from timeline_api.seeds.places import resolve_places
+from timeline_api.seeds.places import PlaceResolver
 from timeline_api.seeds.schemas import (
     ActorSeedSchema,
     EventSeedSchema,
@@ -40,6 +42,8 @@ EVENTS_DIR = "events"
 # than it saves; the curated seeds are read in the calling process.
 PARALLEL_READ_FROM = 2000
 MAX_READ_WORKERS = 8
+# Event files read (and, by a first load, written) at a time in this process.
+READ_CHUNK = 500
 
 
 @dataclass
@@ -64,6 +68,15 @@ class Dataset:
     known_digests: dict[tuple[str, str], str] = field(default_factory=dict)
     # {event slug: its place row or None, as JSON} of reused event files (seeds/places.py)
     known_places: dict[str, str] = field(default_factory=dict)
+
+
+class EventBatch(NamedTuple):
+    """Events read so far (read_dataset's on_events)."""
+
+    dataset: Dataset  # as read so far: its catalogues, and the events up to these
+    events: list[dict]  # valid and placed (event["_place"])
+    places: dict[str, dict]  # every place row so far, by slug
+    clean: bool  # whether no problem was found so far, the cross-file checks aside
 
 
 def _validate(
@@ -189,26 +202,32 @@ def _read_event_files(paths: list[Path]) -> list[EventRead]:
     return results
 
 
-def _read_event_files_in_parallel(
-    paths: list[Path], workers: int | None, meanwhile: Callable[[], None]
-) -> list[EventRead]:
-    """Event files are independent, so with many of them each core parses and validates
-    its share (YAML construction and marshmallow are pure Python, one core each); results
-    come back in file order, so problems are reported as a serial read would. `meanwhile`
-    runs in this process while the workers read (the catalogues: 25,000 sources took
-    five seconds, on one core, before the workers started)."""
+@contextmanager
+def _event_files_read(paths: list[Path], workers: int | None) -> Iterator[Iterator[EventRead]]:
+    """The reads of `paths`, in file order, as they become available.
+
+    Event files are independent, so with many of them each core parses and validates its
+    share (YAML construction and marshmallow are pure Python, one core each) while the
+    caller reads the catalogues and consumes the reads in order (a first load writes them
+    meanwhile). Fewer files are read in this process, chunk by chunk as they are asked for.
+    """
     workers = workers if workers is not None else min(MAX_READ_WORKERS, os.cpu_count() or 1)
-    if workers < 2 or len(paths) < PARALLEL_READ_FROM:
-        meanwhile()
-        return _read_event_files(paths)
-    chunk_size = max(1, -(-len(paths) // (workers * 4)))  # a few chunks each: even shares
+    parallel = workers >= 2 and len(paths) >= PARALLEL_READ_FROM
+    chunk_size = max(1, -(-len(paths) // (workers * 4))) if parallel else READ_CHUNK
     chunks = [paths[start : start + chunk_size] for start in range(0, len(paths), chunk_size)]
+    if not parallel:
+        yield (read for chunk in chunks for read in _read_event_files(chunk))
+        return
     # spawn, not fork: the caller may hold database connections and threads.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
+    try:
         reads = pool.map(_read_event_files, chunks)  # every chunk is submitted here
-        meanwhile()
-        return [result for chunk in reads for result in chunk]
+        yield (read for chunk in reads for read in chunk)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # not parse what nobody will read
+        raise
+    pool.shutdown()
 
 
 def _start_worker() -> None:
@@ -244,13 +263,15 @@ def read_dataset(
     seeds_dir: Path,
     workers: int | None = None,
     known: Mapping[str, KeptFile] | None = None,
+    on_events: Callable[[EventBatch], None] | None = None,
 ) -> tuple[Dataset, list[SeedProblem]]:
     """Parse and validate every seed file; return what is valid and every problem found.
 
     `workers`: processes reading event files (default: one per core, from
     PARALLEL_READ_FROM files on; 1 reads them in this process). `known`: seed files as
     earlier loads kept them (seeds/parsed.parsed_files); a file whose content digest is
-    unchanged is not parsed, placed or encoded again.
+    unchanged is not parsed, placed or encoded again. `on_events` is given each batch of
+    valid, placed events as it is read, after the catalogues (a first load writes them).
     """
     seeds_dir = Path(seeds_dir)
     problems: list[SeedProblem] = []
@@ -259,7 +280,16 @@ def read_dataset(
         return dataset, [SeedProblem(str(seeds_dir), None, "seeds folder does not exist")]
     known = known or {}
 
-    def read_catalogs() -> None:
+    events_dir = seeds_dir / EVENTS_DIR
+    # Sorted by name: comparing 100,000 Path objects took seconds.
+    event_paths = sorted(events_dir.glob("*.yaml"), key=str) if events_dir.is_dir() else []
+    reused, changed = _reuse_unchanged(event_paths, known)
+    places = PlaceResolver(
+        lambda event, path, reason: _problem(dataset, event, path, reason), dataset.known_places
+    )
+    place_problems: list[SeedProblem] = []
+    with _event_files_read(changed, workers) as fresh:
+        # Meanwhile: 25,000 sources take five seconds, on one core.
         dataset.sources = _read_catalog(
             seeds_dir, SOURCES_FILE, SourceSeedSchema(), "sources", dataset, problems, known
         )
@@ -269,40 +299,37 @@ def read_dataset(
         dataset.tags = _read_catalog(
             seeds_dir, TAGS_FILE, TagSeedSchema(), "tags", dataset, problems, known
         )
-
-    events_dir = seeds_dir / EVENTS_DIR
-    # Sorted by name: comparing 100,000 Path objects took seconds.
-    event_paths = sorted(events_dir.glob("*.yaml"), key=str) if events_dir.is_dir() else []
-    reads, changed = _reuse_unchanged(event_paths, known)
-    for read in _read_event_files_in_parallel(changed, workers, read_catalogs):
-        reads[read[0]] = read
-    if not events_dir.is_dir():
-        problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
-    for path in event_paths:
-        _, event, file_problems, partial, kept = reads[path]
-        problems.extend(file_problems)
-        name = f"{EVENTS_DIR}/{path.name}"
-        # Kept to locate cross-file problems; its content is re-read only if one is found.
-        dataset.files[name] = SeedFile(path, None)
-        if event is None:
-            dataset.invalid_slugs.add(path.stem)
-            if partial:
-                dataset.partial_events.append({**partial, "_file": name, "_path": ()})
-            continue
-        if kept is not None:
-            dataset.parsed_files[name] = kept
-        if kept is not None and kept.encoded is not None:
-            (dataset.known_digests[("event", event["slug"])],) = json.loads(kept.encoded)
-            dataset.known_places[event["slug"]] = kept.place  # JSON: decoded if needed
-        event["_file"], event["_path"] = name, ()
-        dataset.events.append(event)
+        if not events_dir.is_dir():
+            problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
+        batch: list[dict] = []
+        for number, path in enumerate(event_paths, 1):
+            _, event, file_problems, partial, kept = reused.pop(path, None) or next(fresh)
+            problems.extend(file_problems)
+            name = f"{EVENTS_DIR}/{path.name}"
+            # Kept to locate cross-file problems; its content is re-read only if one is found.
+            dataset.files[name] = SeedFile(path, None)
+            if event is None:
+                dataset.invalid_slugs.add(path.stem)
+                if partial:
+                    dataset.partial_events.append({**partial, "_file": name, "_path": ()})
+            else:
+                if kept is not None:
+                    dataset.parsed_files[name] = kept
+                if kept is not None and kept.encoded is not None:
+                    (dataset.known_digests[("event", event["slug"])],) = json.loads(kept.encoded)
+                    dataset.known_places[event["slug"]] = kept.place  # JSON: decoded if needed
+                event["_file"], event["_path"] = name, ()
+                dataset.events.append(event)
+                batch.append(event)
+            if len(batch) >= READ_CHUNK or (batch and number == len(event_paths)):
+                place_problems.extend(places.resolve(batch))
+                if on_events is not None:
+                    clean = not problems and not place_problems
+                    on_events(EventBatch(dataset, batch, places.by_slug, clean))
+                batch = []
 
     problems.extend(check_references(dataset))
-    dataset.places, place_problems = resolve_places(
-        dataset,
-        lambda event, path, reason: _problem(dataset, event, path, reason),
-        dataset.known_places,
-    )
+    dataset.places = places.places
     problems.extend(place_problems)
     return dataset, problems
 

@@ -9,7 +9,7 @@ from timeline_api.seeds.dataset import read_dataset
 from timeline_api.seeds.files import SeedProblem
 from timeline_api.seeds.parsed import parsed_files
 from timeline_api.seeds.quotes import check_quotes
-from timeline_api.seeds.sync import LoadReport, write_dataset
+from timeline_api.seeds.sync import LoadReport, first_release_writer, write_dataset
 
 
 class SeedError(Exception):
@@ -48,6 +48,12 @@ def load_seeds(seeds_dir: Path | str, message: str | None = None) -> LoadReport:
     """Validate the seeds, then make the database match them in one transaction; a load
     that changes anything makes a release (with `message`, if given)."""
     with _cycle_collector_paused():
+        with first_release_writer() as writer:
+            if writer is not None:  # an empty database: written while the files are read
+                dataset, problems = read_dataset(Path(seeds_dir), on_events=writer.write)
+                if problems:
+                    raise SeedError(problems)  # and the transaction is rolled back
+                return writer.finish(dataset, message)
         dataset, problems = read_dataset(Path(seeds_dir), known=parsed_files())
         if problems:
             raise SeedError(problems)

@@ -110,54 +110,67 @@ def resolve_place(event: dict, gazetteer: Gazetteer) -> dict | None:
     return None
 
 
-def resolve_places(
-    dataset,
-    problem_of: Callable[[dict, tuple, str], SeedProblem],
-    known_places: Mapping[str, str] | None = None,
-) -> tuple[list[dict], list[SeedProblem]]:
-    """Every event's place (set as event["_place"], a slug or None) and the place rows.
+class PlaceResolver:
+    """Places events as they are read, in any number of batches, sharing one place row
+    per place across all of them (a first load writes each batch as it comes)."""
 
-    `problem_of(event, path, reason)` makes a SeedProblem located in the event's file;
-    `known_places`: {event slug: its place row as JSON} of events placed by an earlier load.
-    """
-    known_places = known_places or {}
-    gazetteer = None
-    places: dict[str, dict] = {}
-    resolved: dict[tuple, dict | UnresolvedPlace | None] = {}
-    first_user: dict[str, str] = {}
-    problems = []
-    for event in dataset.events:
-        event["_place"] = None
-        if not (event.get("place") or event.get("country") or event.get("coordinates")):
-            continue
-        given = event.get("coordinates")
-        key = (event.get("place"), event.get("country"), given and tuple(sorted(given.items())))
-        if key not in resolved:  # many events share a place: looked up once each
-            kept = known_places.get(event["slug"])
-            if kept is not None:  # placed by an earlier load, with the same gazetteer
-                resolved[key] = json.loads(kept)
-            else:
-                gazetteer = gazetteer or shared_gazetteer()  # built only when needed
-                try:
-                    resolved[key] = resolve_place(event, gazetteer)
-                except UnresolvedPlace as unresolved:
-                    resolved[key] = unresolved
-        place = resolved[key]
-        if isinstance(place, UnresolvedPlace):
-            problems.append(problem_of(event, (place.field,), place.reason))
-            continue
-        known = places.get(place["slug"])
-        if known is not None and known != place:
-            problems.append(
-                problem_of(
-                    event,
-                    ("coordinates",) if event.get("coordinates") else ("place",),
-                    f"place {place['name']!r} ({place['country']}) is placed differently in "
-                    f"event {first_user[place['slug']]!r}; give both the same coordinates",
+    def __init__(
+        self,
+        problem_of: Callable[[dict, tuple, str], SeedProblem],
+        known_places: Mapping[str, str] | None = None,
+    ):
+        """`problem_of(event, path, reason)` makes a SeedProblem located in the event's
+        file; `known_places`: {event slug: its place row as JSON} of events placed by an
+        earlier load (it may grow between batches)."""
+        self.problem_of = problem_of
+        self.known_places = known_places if known_places is not None else {}
+        self.gazetteer: Gazetteer | None = None
+        self.by_slug: dict[str, dict] = {}
+        self.resolved: dict[tuple, dict | UnresolvedPlace | None] = {}
+        self.first_user: dict[str, str] = {}
+
+    @property
+    def places(self) -> list[dict]:
+        """The place rows so far, in the order events first named them (a first load
+        writes them batch by batch: both ways give them the same ids)."""
+        return list(self.by_slug.values())
+
+    def resolve(self, events: list[dict]) -> list[SeedProblem]:
+        """Set each event's place (event["_place"], a slug or None); return the problems."""
+        problems = []
+        for event in events:
+            event["_place"] = None
+            if not (event.get("place") or event.get("country") or event.get("coordinates")):
+                continue
+            given = event.get("coordinates")
+            key = (event.get("place"), event.get("country"), given and tuple(sorted(given.items())))
+            if key not in self.resolved:  # many events share a place: looked up once each
+                kept = self.known_places.get(event["slug"])
+                if kept is not None:  # placed by an earlier load, with the same gazetteer
+                    self.resolved[key] = json.loads(kept)
+                else:
+                    self.gazetteer = self.gazetteer or shared_gazetteer()  # only when needed
+                    try:
+                        self.resolved[key] = resolve_place(event, self.gazetteer)
+                    except UnresolvedPlace as unresolved:
+                        self.resolved[key] = unresolved
+            place = self.resolved[key]
+            if isinstance(place, UnresolvedPlace):
+                problems.append(self.problem_of(event, (place.field,), place.reason))
+                continue
+            known = self.by_slug.get(place["slug"])
+            if known is not None and known != place:
+                problems.append(
+                    self.problem_of(
+                        event,
+                        ("coordinates",) if event.get("coordinates") else ("place",),
+                        f"place {place['name']!r} ({place['country']}) is placed differently "
+                        f"in event {self.first_user[place['slug']]!r}; give both the same "
+                        "coordinates",
+                    )
                 )
-            )
-            continue
-        places.setdefault(place["slug"], place)
-        first_user.setdefault(place["slug"], event["slug"])
-        event["_place"] = place["slug"]
-    return sorted(places.values(), key=lambda place: place["slug"]), problems
+                continue
+            self.by_slug.setdefault(place["slug"], place)
+            self.first_user.setdefault(place["slug"], event["slug"])
+            event["_place"] = place["slug"]
+        return problems

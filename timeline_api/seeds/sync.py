@@ -7,6 +7,8 @@ seeds twice writes nothing, and whatever was removed from the seeds is deleted.
 import functools
 import operator
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 
@@ -24,8 +26,10 @@ from timeline_api.models import (
     EventPoint,
     EventRelation,
     EventTag,
+    ParsedSeedFile,
     Place,
     Quote,
+    Record,
     Release,
     Source,
     Tag,
@@ -33,8 +37,10 @@ from timeline_api.models import (
 )
 from timeline_api.releases.recording import (
     RecordedRelease,
+    event_record,
     record_release,
     records_of,
+    release_time,
 )
 from timeline_api.releases.records import (
     KINDS,
@@ -42,10 +48,12 @@ from timeline_api.releases.records import (
     EncodedRecord,
     content_version,
     encode_records,
+    iso,
     release_version,
 )
 from timeline_api.search import search_backend
-from timeline_api.seeds.dataset import Dataset
+from timeline_api.search.index import EventSearchIndex
+from timeline_api.seeds.dataset import Dataset, EventBatch
 from timeline_api.seeds.parsed import store_parsed_files
 
 SOURCE_FIELDS = [
@@ -241,6 +249,38 @@ def _load_transaction():
     return database.atomic()
 
 
+def _take_seed_lock() -> None:
+    if isinstance(database.obj, PostgresqlDatabase):
+        # Replicas seeding at start-up take turns; the second then finds nothing to do.
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SEED_LOCK_ID,))
+
+
+def _finish_load(
+    dataset: Dataset,
+    encoded: dict[str, list[EncodedRecord]],
+    report: LoadReport,
+    search: EventSearchIndex,
+) -> None:
+    """The last writes of a load: the state the tables show, and the files kept."""
+    if report.release is not None:
+        release = report.release
+        values = {
+            "version": release_version(release.number, report.version),
+            "event_count": report.event_count,
+            "loaded_at": release.created_at,
+            "release": release.number,
+            "written_by": tables_code_version(),
+        }
+        DatasetState.insert(id=1, **values).on_conflict(
+            conflict_target=[DatasetState.id], update=values
+        ).execute()
+    places = {place["slug"]: place for place in dataset.places}
+    event_places = {event["_file"]: places.get(event["_place"]) for event in dataset.events}
+    store_parsed_files(dataset.parsed_files, _digests_by_file(encoded), event_places)
+    if search.needs_rebuild(database.obj):
+        search.rebuild(database.obj)
+
+
 def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
     """Write a validated dataset and its release in one transaction; a failure (or a
     killed process) leaves the database, the releases and the history as they were."""
@@ -248,9 +288,7 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
     encoded = encode_records(records_of(dataset), dataset.known_digests)
     report = LoadReport(version=content_version(encoded), event_count=len(dataset.events))
     with _load_transaction():
-        if isinstance(database.obj, PostgresqlDatabase):
-            # Replicas seeding at start-up take turns; the second then finds nothing to do.
-            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SEED_LOCK_ID,))
+        _take_seed_lock()
         state = DatasetState.select(DatasetState.release, DatasetState.written_by)
         shown, written_by = state.where(DatasetState.id == 1).tuples().first() or (None, None)
         latest = Release.select(fn.MAX(Release.number)).scalar()
@@ -275,23 +313,7 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
             if +report.created or +report.updated or +report.deleted or not tables_current:
                 search.rebuild(database.obj)
             DatasetState.update(written_by=tables_code_version()).execute()
-        if report.release is not None:
-            release = report.release
-            values = {
-                "version": release_version(release.number, report.version),
-                "event_count": report.event_count,
-                "loaded_at": release.created_at,
-                "release": release.number,
-                "written_by": tables_code_version(),
-            }
-            DatasetState.insert(id=1, **values).on_conflict(
-                conflict_target=[DatasetState.id], update=values
-            ).execute()
-        places = {place["slug"]: place for place in dataset.places}
-        event_places = {event["_file"]: places.get(event["_place"]) for event in dataset.events}
-        store_parsed_files(dataset.parsed_files, _digests_by_file(encoded), event_places)
-        if search.needs_rebuild(database.obj):
-            search.rebuild(database.obj)
+        _finish_load(dataset, encoded, report, search)
     return report
 
 
@@ -372,25 +394,8 @@ def sync_tables(
         else sorted(event_ids[slug] for slug in only_events if slug in event_ids)
     )
 
-    tags, actors, citations, points, relations = {}, {}, {}, {}, {}
-    for event in events:
-        event_id = event_ids[event["slug"]]
-        for tag in event["tags"]:
-            tags[(event_id, tag_ids[tag])] = ()
-        for position, link in enumerate(event["actors"]):
-            actors[(event_id, actor_ids[link["actor"]], link["role"])] = (position,)
-        for position, citation in enumerate(event["citations"]):
-            citations[(event_id, source_ids[citation["source"]])] = (position,)
-        for position, point in enumerate(event["points"]):
-            points[(event_id, position)] = (
-                source_ids[point["source"]],
-                point["summary"],
-                point["quote"],
-            )
-        for relation in event["relations"]:
-            relations[(event_id, event_ids[relation["target"]], relation["type"])] = (
-                relation["note"],
-            )
+    tags, actors, citations, points = _link_rows(events, event_ids, source_ids, actor_ids, tag_ids)
+    relations = _relation_rows(events, event_ids)
     _sync_keyed(EventTag, ["event", "tag"], [], tags, report, "event tags", scope)
     _sync_keyed(
         EventActor, ["event", "actor", "role"], ["position"], actors, report, "event actors", scope
@@ -422,13 +427,7 @@ def sync_tables(
         else _rows_where_in(citation_query, Citation.event, scope)
     )
     citation_ids = {(e, s): i for i, e, s in citation_rows}
-    quotes = {}
-    for event in events:
-        event_id = event_ids[event["slug"]]
-        for citation in event["citations"]:
-            citation_id = citation_ids[(event_id, source_ids[citation["source"]])]
-            for position, text in enumerate(citation["quotes"]):
-                quotes[(citation_id, position)] = (text,)
+    quotes = _quote_rows(events, event_ids, source_ids, citation_ids)
     # A removed citation's quotes went with it (ON DELETE CASCADE).
     quote_scope = None if scope is None else sorted(citation_ids.values())
     _sync_keyed(Quote, ["citation", "position"], ["text"], quotes, report, "quotes", quote_scope)
@@ -444,3 +443,202 @@ def sync_tables(
             model.delete().where(model.id.in_(batch)).execute()
         report.deleted[kind] += len(stale)
     return list(event_ids.values()) if scope is None else scope
+
+
+def _link_rows(
+    events: list[dict],
+    event_ids: dict[str, int],
+    source_ids: dict[str, int],
+    actor_ids: dict[str, int],
+    tag_ids: dict[str, int],
+) -> tuple[dict, dict, dict, dict]:
+    """{key tuple: value tuple} of the events' tags, actors, citations and points."""
+    tags, actors, citations, points = {}, {}, {}, {}
+    for event in events:
+        event_id = event_ids[event["slug"]]
+        for tag in event["tags"]:
+            tags[(event_id, tag_ids[tag])] = ()
+        for position, link in enumerate(event["actors"]):
+            actors[(event_id, actor_ids[link["actor"]], link["role"])] = (position,)
+        for position, citation in enumerate(event["citations"]):
+            citations[(event_id, source_ids[citation["source"]])] = (position,)
+        for position, point in enumerate(event["points"]):
+            points[(event_id, position)] = (
+                source_ids[point["source"]],
+                point["summary"],
+                point["quote"],
+            )
+    return tags, actors, citations, points
+
+
+def _relation_rows(events: list[dict], event_ids: dict[str, int]) -> dict:
+    relations = {}
+    for event in events:
+        event_id = event_ids[event["slug"]]
+        for relation in event["relations"]:
+            relations[(event_id, event_ids[relation["target"]], relation["type"])] = (
+                relation["note"],
+            )
+    return relations
+
+
+def _quote_rows(
+    events: list[dict],
+    event_ids: dict[str, int],
+    source_ids: dict[str, int],
+    citation_ids: dict[tuple[int, int], int],
+) -> dict:
+    quotes = {}
+    for event in events:
+        event_id = event_ids[event["slug"]]
+        for citation in event["citations"]:
+            citation_id = citation_ids[(event_id, source_ids[citation["source"]])]
+            for position, text in enumerate(citation["quotes"]):
+                quotes[(citation_id, position)] = (text,)
+    return quotes
+
+
+@contextmanager
+def first_release_writer() -> Iterator["FirstReleaseWriter | None"]:
+    """The load's transaction and lock, with a FirstReleaseWriter when the database holds
+    no data yet (else None: nothing is written and the load goes the usual way)."""
+    with _load_transaction():
+        _take_seed_lock()
+        models = (Release, Record, Source, Actor, Tag, Place, Event, ParsedSeedFile)
+        empty = not any(model.select().exists() for model in models)
+        yield FirstReleaseWriter() if empty else None
+
+
+class FirstReleaseWriter:
+    """Writes the first release while the event files are still being read: given to
+    read_dataset as `on_events`, it writes each batch of events as it comes, so the
+    database's work overlaps the reading processes' (a 100,000-event load did all of it
+    after them, on one core, for 28 s). The tables are empty, so every row is new and
+    nothing is compared; the rows are the ones write_dataset would write, in the same
+    order. At the first problem it stops writing: the load then fails and its transaction
+    (first_release_writer) is rolled back."""
+
+    def __init__(self) -> None:
+        self.report = LoadReport()
+        self.now = release_time(None)  # the release's time, as its events' rows carry it
+        self.writing = True
+        self.source_ids: dict[str, int] | None = None
+        self.actor_ids: dict[str, int] = {}
+        self.tag_ids: dict[str, int] = {}
+        self.place_ids: dict[str, int] = {}
+        self.event_ids: dict[str, int] = {}
+        self.encoded_events: list[EncodedRecord] = []
+        self.search = search_backend(database.obj)
+
+    def write(self, batch: EventBatch) -> None:
+        """read_dataset's on_events: write a batch of read, placed events."""
+        self.writing = self.writing and batch.clean
+        if self.writing and self.source_ids is None:
+            self._write_catalogues(batch.dataset)
+        if not (self.writing and self._writable(batch.events)):
+            self.writing = False
+            return
+        report = self.report
+        new_places = [
+            batch.places[slug]
+            for slug in dict.fromkeys(event["_place"] for event in batch.events)
+            if slug is not None and slug not in self.place_ids
+        ]
+        insert_rows(Place, [_row(place, PLACE_FIELDS) for place in new_places])
+        report.created["places"] += len(new_places)
+        query = Place.select(Place.slug, Place.id)
+        self.place_ids.update(_rows_where_in(query, Place.slug, [p["slug"] for p in new_places]))
+
+        stamp = iso(self.now)
+        first = {event["slug"]: (stamp, stamp, 1) for event in batch.events}
+        rows = _event_rows(batch.events, self.place_ids, first)
+        insert_rows(Event, [_row(row, EVENT_FIELDS) for row in rows])
+        report.created["events"] += len(rows)
+        query = Event.select(Event.slug, Event.id)
+        ids = dict(_rows_where_in(query, Event.slug, [event["slug"] for event in batch.events]))
+        self.event_ids.update(ids)
+
+        tags, actors, citations, points = _link_rows(
+            batch.events, ids, self.source_ids, self.actor_ids, self.tag_ids
+        )
+        for model, names, rows, kind in (
+            (EventTag, ["event", "tag"], tags, "event tags"),
+            (EventActor, ["event", "actor", "role", "position"], actors, "event actors"),
+            (Citation, ["event", "source", "position"], citations, "citations"),
+            (EventPoint, ["event", "position", "source", "summary", "quote"], points, "points"),
+        ):
+            insert_values(model, names, [key + values for key, values in rows.items()])
+            report.created[kind] += len(rows)
+        query = Citation.select(Citation.id, Citation.event, Citation.source)
+        citation_ids = {
+            (e, s): i for i, e, s in _rows_where_in(query, Citation.event, [*ids.values()])
+        }
+        quotes = _quote_rows(batch.events, ids, self.source_ids, citation_ids)
+        insert_values(Quote, ["citation", "position", "text"], [k + v for k, v in quotes.items()])
+        report.created["quotes"] += len(quotes)
+
+        self.search.rebuild(database.obj, sorted(ids.values()))
+        self.encoded_events.extend(
+            EncodedRecord("event", event_record(event, batch.places)) for event in batch.events
+        )
+
+    def _write_catalogues(self, dataset: Dataset) -> None:
+        catalogues = (dataset.sources, dataset.actors, dataset.tags)
+        if any(len({r["slug"] for r in records}) != len(records) for records in catalogues):
+            self.writing = False  # duplicate slugs: the load fails (check_references)
+            return
+        report = self.report
+        self.source_ids, _ = _sync_by_slug(
+            Source, dataset.sources, SOURCE_FIELDS, report, "sources"
+        )
+        self.actor_ids, _ = _sync_by_slug(Actor, dataset.actors, ACTOR_FIELDS, report, "actors")
+        self.tag_ids, _ = _sync_by_slug(Tag, dataset.tags, TAG_FIELDS, report, "tags")
+
+    def _writable(self, events: list[dict]) -> bool:
+        """Whether every reference resolves and every date parses (else check_references
+        reports it, and the load fails)."""
+        sources, actors, tags = self.source_ids, self.actor_ids, self.tag_ids
+        for event in events:
+            try:
+                parse_partial_date(event["date"])
+            except ValueError:
+                return False
+            if not (
+                all(link["actor"] in actors for link in event["actors"])
+                and all(tag in tags for tag in event["tags"])
+                and all(citation["source"] in sources for citation in event["citations"])
+                and all(point["source"] in sources for point in event["points"])
+            ):
+                return False
+        return True
+
+    def finish(self, dataset: Dataset, message: str | None = None) -> LoadReport:
+        """The rest of a valid dataset's load: relations, the release and its revisions."""
+        if self.writing and self.source_ids is None:  # no event files
+            self._write_catalogues(dataset)
+        if not self.writing:
+            raise RuntimeError("the first load stopped writing a dataset found valid")
+        report = self.report
+        relations = _relation_rows(dataset.events, self.event_ids)
+        names = ["event", "target", "relation_type", "note"]
+        insert_values(EventRelation, names, [key + values for key, values in relations.items()])
+        report.created["relations"] += len(relations)
+
+        catalogues = {kind: getattr(dataset, PLURALS[kind]) for kind in KINDS if kind != "event"}
+        encoded = encode_records(catalogues)
+        encoded["event"] = sorted(self.encoded_events, key=lambda item: item.slug)
+        report.version, report.event_count = content_version(encoded), len(dataset.events)
+        report.release, event_meta = record_release(
+            encoded, report.version, report.event_count, message, now=self.now
+        )
+        stamp = iso(self.now)
+        if any(meta != (stamp, stamp, 1) for meta in event_meta.values()):
+            raise RuntimeError("release 1 gave an event other times than its rows carry")
+        DatasetState.update(written_by=tables_code_version()).execute()
+        _finish_load(dataset, encoded, report, self.search)
+        return report
+
+
+def _row(record: dict, fields: list[str]) -> dict:
+    """A table row of a record: its slug and `fields`."""
+    return {"slug": record["slug"], **{name: record[name] for name in fields}}
