@@ -160,6 +160,24 @@ def record_release(
 
     if not revisions:
         return None, event_meta
+    insert_rows(Record, [{"kind": head.kind, **_record_row(head)} for head in new_records])
+    update_rows(Record, [_record_row(head) for head in changed_records])
+    insert_rows(Revision, revisions)
+    release = _write_release(
+        number, created_at, counts, changed, data_version, event_count, message
+    )
+    return release, event_meta
+
+
+def _write_release(
+    number: int,
+    created_at: dt.datetime,
+    counts: dict[str, Counter],
+    changed: dict[str, set[str]],
+    data_version: str,
+    event_count: int,
+    message: str | None,
+) -> RecordedRelease:
     full_counts = {kind: {change: counts[kind][change] for change in CHANGES} for kind in KINDS}
     Release.insert(
         number=number,
@@ -169,10 +187,59 @@ def record_release(
         counts=json.dumps(full_counts, separators=(",", ":")),
         event_count=event_count,
     ).execute()
-    insert_rows(Record, [{"kind": head.kind, **_record_row(head)} for head in new_records])
-    update_rows(Record, [_record_row(head) for head in changed_records])
+    return RecordedRelease(number, created_at, full_counts, changed)
+
+
+def write_first_records(items: list[EncodedRecord], first_id: int) -> None:
+    """Write the records `items` (of one kind, in slug order) as release 1 creates them,
+    numbered from `first_id` as record_release numbers them: kinds in KINDS order, then
+    slugs; each record has one revision, with the record's id. A first load writes them
+    batch by batch (seeds/sync.FirstReleaseWriter), then the release (write_first_release)."""
+    records, revisions = [], []
+    for record_id, item in enumerate(items, first_id):
+        records.append(
+            {
+                "kind": item.kind,
+                "id": record_id,
+                "slug": item.slug,
+                "digest": item.digest,
+                "revision": 1,
+                "created_release": 1,
+                "updated_release": 1,
+                "deleted_release": None,
+            }
+        )
+        revisions.append(
+            {
+                "id": record_id,
+                "record": record_id,
+                "kind": item.kind,
+                "slug": item.slug,
+                "release": 1,
+                "number": 1,
+                "change": "created",
+                "previous_slug": None,
+                "content": item.text,
+            }
+        )
+    insert_rows(Record, records)
     insert_rows(Revision, revisions)
-    return RecordedRelease(number, created_at, full_counts, changed), event_meta
+
+
+def write_first_release(
+    encoded: dict[str, list[EncodedRecord]],
+    created_at: dt.datetime,
+    data_version: str,
+    event_count: int,
+    message: str | None = None,
+) -> RecordedRelease | None:
+    """Release 1 of the records `encoded` ({kind: encoded records}), whose record rows
+    write_first_records wrote (None, and no write, when there are none)."""
+    if not any(encoded.values()):
+        return None
+    counts = {kind: Counter(created=len(encoded.get(kind, ()))) for kind in KINDS}
+    changed = {kind: {item.slug for item in encoded.get(kind, ())} for kind in KINDS}
+    return _write_release(1, created_at, counts, changed, data_version, event_count, message)
 
 
 def _record_row(head: _Head) -> dict:

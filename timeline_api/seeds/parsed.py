@@ -51,15 +51,25 @@ def store_parsed_files(
         ParsedSeedFile.delete().where(ParsedSeedFile.name.in_(names)).execute()
     insert_rows(
         ParsedSeedFile,
-        [
-            {
-                "name": name,
-                "digest": digest,
-                "record": record,
-                "encoded": encoded or json.dumps(digests[name]),
-                "place": place or (json.dumps(places[name]) if name in places else None),
-            }
-            for name, (digest, record, encoded, place) in files.items()
-            if stored.get(name) != digest
-        ],
+        kept_rows(
+            {name: kept for name, kept in files.items() if stored.get(name) != kept.digest},
+            digests,
+            places,
+        ),
     )
+
+
+def kept_rows(
+    files: dict[str, KeptFile], digests: dict[str, list[str]], places: dict[str, dict | None]
+) -> list[dict]:
+    """The `seed_file` rows of `files` (see store_parsed_files)."""
+    return [
+        {
+            "name": name,
+            "digest": digest,
+            "record": record,
+            "encoded": encoded or json.dumps(digests[name]),
+            "place": place or (json.dumps(places[name]) if name in places else None),
+        }
+        for name, (digest, record, encoded, place) in files.items()
+    ]

@@ -41,6 +41,8 @@ from timeline_api.releases.recording import (
     record_release,
     records_of,
     release_time,
+    write_first_records,
+    write_first_release,
 )
 from timeline_api.releases.records import (
     KINDS,
@@ -54,7 +56,7 @@ from timeline_api.releases.records import (
 from timeline_api.search import search_backend
 from timeline_api.search.index import EventSearchIndex
 from timeline_api.seeds.dataset import Dataset, EventBatch
-from timeline_api.seeds.parsed import store_parsed_files
+from timeline_api.seeds.parsed import kept_rows, store_parsed_files
 
 SOURCE_FIELDS = [
     "publisher",
@@ -511,12 +513,13 @@ def first_release_writer() -> Iterator["FirstReleaseWriter | None"]:
 
 class FirstReleaseWriter:
     """Writes the first release while the event files are still being read: given to
-    read_dataset as `on_events`, it writes each batch of events as it comes, so the
-    database's work overlaps the reading processes' (a 100,000-event load did all of it
-    after them, on one core, for 28 s). The tables are empty, so every row is new and
-    nothing is compared; the rows are the ones write_dataset would write, in the same
-    order. At the first problem it stops writing: the load then fails and its transaction
-    (first_release_writer) is rolled back."""
+    read_dataset as `on_events`, it writes each batch of events as it comes (their rows,
+    links, search entries, records and revisions, and kept files), so the database's work
+    overlaps the reading processes' (a 100,000-event load did all of it after them, on one
+    core, for 28 s). The tables are empty, so every row is new and nothing is compared;
+    the rows are the ones write_dataset would write, with the same ids
+    (tests/seeds/test_first_release.py). At the first problem it stops writing: the load
+    then fails and its transaction (first_release_writer) is rolled back."""
 
     def __init__(self) -> None:
         self.report = LoadReport()
@@ -527,7 +530,8 @@ class FirstReleaseWriter:
         self.tag_ids: dict[str, int] = {}
         self.place_ids: dict[str, int] = {}
         self.event_ids: dict[str, int] = {}
-        self.encoded_events: list[EncodedRecord] = []
+        self.encoded: dict[str, list[EncodedRecord]] = {kind: [] for kind in KINDS}
+        self.next_record = 1
         self.search = search_backend(database.obj)
 
     def write(self, batch: EventBatch) -> None:
@@ -570,17 +574,38 @@ class FirstReleaseWriter:
             insert_values(model, names, [key + values for key, values in rows.items()])
             report.created[kind] += len(rows)
         query = Citation.select(Citation.id, Citation.event, Citation.source)
-        citation_ids = {
-            (e, s): i for i, e, s in _rows_where_in(query, Citation.event, [*ids.values()])
-        }
+        citation_rows = _rows_where_in(query, Citation.event, [*ids.values()])
+        citation_ids = {(e, s): i for i, e, s in citation_rows}
         quotes = _quote_rows(batch.events, ids, self.source_ids, citation_ids)
         insert_values(Quote, ["citation", "position", "text"], [k + v for k, v in quotes.items()])
         report.created["quotes"] += len(quotes)
-
         self.search.rebuild(database.obj, sorted(ids.values()))
-        self.encoded_events.extend(
+
+        encoded = [
             EncodedRecord("event", event_record(event, batch.places)) for event in batch.events
+        ]
+        self._write_records(encoded)
+        names = [event["_file"] for event in batch.events]
+        insert_rows(
+            ParsedSeedFile,
+            kept_rows(
+                {name: batch.dataset.parsed_files[name] for name in names},
+                {name: [item.digest] for name, item in zip(names, encoded, strict=True)},
+                {event["_file"]: batch.places.get(event["_place"]) for event in batch.events},
+            ),
         )
+
+    def _write_records(self, items: list[EncodedRecord]) -> None:
+        """Records and revisions in release 1's order: kinds in KINDS order, slugs in order
+        (event files are read in slug order)."""
+        kind = items[0].kind if items else None
+        written = self.encoded[kind] if kind else []
+        slugs = [item.slug for item in written[-1:] + items]
+        if slugs != sorted(set(slugs)):
+            raise RuntimeError(f"{kind} records out of slug order")
+        write_first_records(items, self.next_record)
+        self.next_record += len(items)
+        written.extend(items)
 
     def _write_catalogues(self, dataset: Dataset) -> None:
         catalogues = (dataset.sources, dataset.actors, dataset.tags)
@@ -593,6 +618,9 @@ class FirstReleaseWriter:
         )
         self.actor_ids, _ = _sync_by_slug(Actor, dataset.actors, ACTOR_FIELDS, report, "actors")
         self.tag_ids, _ = _sync_by_slug(Tag, dataset.tags, TAG_FIELDS, report, "tags")
+        encoded = encode_records({kind: getattr(dataset, PLURALS[kind]) for kind in KINDS[:3]})
+        for kind in KINDS[:3]:
+            self._write_records(encoded[kind])
 
     def _writable(self, events: list[dict]) -> bool:
         """Whether every reference resolves and every date parses (else check_references
@@ -613,7 +641,7 @@ class FirstReleaseWriter:
         return True
 
     def finish(self, dataset: Dataset, message: str | None = None) -> LoadReport:
-        """The rest of a valid dataset's load: relations, the release and its revisions."""
+        """The rest of a valid dataset's load: its relations, and the release."""
         if self.writing and self.source_ids is None:  # no event files
             self._write_catalogues(dataset)
         if not self.writing:
@@ -623,19 +651,12 @@ class FirstReleaseWriter:
         names = ["event", "target", "relation_type", "note"]
         insert_values(EventRelation, names, [key + values for key, values in relations.items()])
         report.created["relations"] += len(relations)
-
-        catalogues = {kind: getattr(dataset, PLURALS[kind]) for kind in KINDS if kind != "event"}
-        encoded = encode_records(catalogues)
-        encoded["event"] = sorted(self.encoded_events, key=lambda item: item.slug)
-        report.version, report.event_count = content_version(encoded), len(dataset.events)
-        report.release, event_meta = record_release(
-            encoded, report.version, report.event_count, message, now=self.now
+        report.version, report.event_count = content_version(self.encoded), len(dataset.events)
+        report.release = write_first_release(
+            self.encoded, self.now, report.version, report.event_count, message
         )
-        stamp = iso(self.now)
-        if any(meta != (stamp, stamp, 1) for meta in event_meta.values()):
-            raise RuntimeError("release 1 gave an event other times than its rows carry")
         DatasetState.update(written_by=tables_code_version()).execute()
-        _finish_load(dataset, encoded, report, self.search)
+        _finish_load(dataset, self.encoded, report, self.search)
         return report
 
 
