@@ -5,16 +5,15 @@
     python -m bench.trace_request --database sqlite:///var/timeline.sqlite3 -v URL...
 
 Builds the app as gunicorn's workers do (create_app with the default configuration, so the
-response cache is in front), answers one request of the same kind first (so
+response cache and its probe are in front), answers one request of the same kind first (so
 that one-time work, such as imports and the code fingerprint, is not counted), then traces
 the request with sys.setprofile through Flask's test client. Each URL is asked once, so the
 response cache misses. It counts:
 
 - the project modules and functions the request runs through (files of timeline_api/;
   comprehensions and generator expressions are not counted as functions);
-- the SQL statements sent (every statement SQLite executes, the snapshot's BEGIN and
-  ROLLBACK included, not those FTS5 runs inside them; on PostgreSQL those peewee logs,
-  which all go through it, the snapshot's BEGIN and ROLLBACK excepted);
+- the SQL statements sent (every statement SQLite executes, the probe's included, not
+  those FTS5 runs inside them; on PostgreSQL those peewee logs, which all go through it);
 - how often the request parses the search query (search.query.parse_search), reads the
   data version (statements on datasetstate), reads releases (statements on release),
   and parses its query parameters (webargs' parse of the query string).

@@ -23,6 +23,7 @@ from timeline_api.api.security_headers import register_security_headers
 from timeline_api.api.sources import sources_blueprint
 from timeline_api.api.tags import tags_blueprint
 from timeline_api.config import Config
+from timeline_api.data_version import DataVersionProbe
 from timeline_api.demo import demo_blueprint
 from timeline_api.health import health_blueprint
 from timeline_api.observability import init_observability
@@ -60,7 +61,7 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.json.sort_keys = False  # keep fields in the documented order
     recorder = init_observability(app)  # first, so its after_request hook runs last
-    connections = database.init_app(app)
+    database.init_app(app)
     api = Api(app)
     for blueprint in (
         index_blueprint,
@@ -84,15 +85,12 @@ def create_app(config: Config | None = None) -> Flask:
     register_request_limits(app)
     register_security_headers(app)
     limiter = init_rate_limits(app, config.RATE_LIMIT, config.RATE_LIMIT_STORAGE_URI)
-    init_counts(app)
+    probe = DataVersionProbe(config.DATABASE_URL)
+    init_counts(app, probe)
     # Last: its hooks see every check above, and its middleware wraps the whole app. With
     # rate limits on, every request must reach the limiter, so none is replayed before Flask.
     init_response_cache(
-        app,
-        connections,
-        recorder,
-        replay=limiter is None,
-        max_entries=config.RESPONSE_CACHE_ENTRIES,
+        app, probe, recorder, replay=limiter is None, max_entries=config.RESPONSE_CACHE_ENTRIES
     )
     if config.TRUSTED_PROXY_HOPS:
         # Client address (rate limits, logs) and scheme/host (Link URLs) from the proxies.

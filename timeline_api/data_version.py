@@ -1,13 +1,10 @@
-"""Each request's connection, and the one snapshot an API request is served from.
+"""The data version that the per-worker caches key on, and the SQLite connection kept with it.
 
-Every seed load writes a new data version into DatasetState in the same transaction as the
-data. An API request begins a read transaction on its own connection and reads that
-version (with its release's time) once, first: the response cache (api/response_cache.py)
-keys on it and leaves it in the WSGI environ (DATA_VERSION_ENVIRON, RELEASE_TIME_ENVIRON),
-where the totals cache (api/counts.py) and Last-Modified (api/caching.py) find it. Every
-later query of the request reads the same snapshot (SQLite: a read transaction on a WAL
-database; PostgreSQL: REPEATABLE READ), so a load committing meanwhile can neither mix two
-versions into one answer nor be kept under the version read before it.
+Every seed load writes a new version into DatasetState in the same transaction as the
+data. The response cache (api/response_cache.py) reads it once per API request, before
+the app runs, and leaves it in the WSGI environ under DATA_VERSION_ENVIRON for the rest
+of the request: the totals cache (api/counts.py) and the kept SQLite connection below key
+on the same value.
 
 Replacing the SQLite file under a running API is not a supported way to restore it (the
 workers' connections and their WAL files belong to the old one): restore through SQLite's
@@ -16,14 +13,11 @@ does guard against is a file that is gone or is no longer the one it opened: it 
 reconnects, and answers 503 while the path holds no database.
 """
 
-import datetime as dt
 import os
 import sqlite3
 import threading
-import weakref
-from contextlib import suppress
+from urllib.parse import quote
 
-from flask import has_request_context, request
 from peewee import PeeweeException
 from playhouse.pool import MaxConnectionsExceeded
 
@@ -32,24 +26,10 @@ from timeline_api.models import DatasetState, database
 # Set by the response cache for the API requests it sees: the version, or None when it
 # could not be read. Absent for other routes (pages, probes, /metrics).
 DATA_VERSION_ENVIRON = "timeline_api.data_version"
-# The time of that version's release, read with it, for Last-Modified (api/caching.py)
-# and the exports' dates without another query (release_state()).
+# The time of that version's release, read with it (as the engine returns it), for
+# Last-Modified (api/caching.py) without another query.
 RELEASE_TIME_ENVIRON = "timeline_api.release_time"
-# PostgreSQL takes a REPEATABLE READ snapshot at the transaction's first query (the
-# version's read); READ ONLY: a request never writes.
-POSTGRES_SNAPSHOT = "REPEATABLE READ READ ONLY"
-
-
-def release_state() -> tuple[str, dt.datetime] | None:
-    """The data version this request reads and its release's time (naive UTC, as stored):
-    as its snapshot began, without a query; read from the database outside a snapshot or
-    while reading a past release's (as_of). None when there is no data."""
-    environ = request.environ if has_request_context() else {}
-    version = environ.get(DATA_VERSION_ENVIRON)
-    if version is not None and not database.overridden():
-        return version, environ[RELEASE_TIME_ENVIRON]
-    state = DatasetState.get_or_none(DatasetState.id == 1)
-    return (state.version, state.loaded_at) if state else None
+VERSION_QUERY = "SELECT version, loaded_at FROM datasetstate WHERE id = 1"
 
 
 def sqlite_file_path(url: str) -> str | None:
@@ -67,95 +47,120 @@ def file_identity(path: str) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
-class StatementClosingConnection(sqlite3.Connection):
-    """A SQLite connection that can close every statement its cursors left running: an
-    unfinished statement keeps its read snapshot, even past COMMIT or ROLLBACK, so a kept
-    connection would read old data in the next request."""
+class DataVersionProbe:
+    """Reads the data version, as cheaply as it can, before the app runs.
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._cursors: weakref.WeakSet[sqlite3.Cursor] = weakref.WeakSet()
-
-    def cursor(self, *args, **kwargs) -> sqlite3.Cursor:
-        cursor = super().cursor(*args, **kwargs)
-        self._cursors.add(cursor)
-        return cursor
-
-    def close_cursors(self) -> None:
-        for cursor in list(self._cursors):
-            cursor.close()
-
-
-class RequestConnections:
-    """The one connection lifecycle of requests, per thread (peewee's connections are).
-
-    PostgreSQL: a request takes a pooled connection on its first query and gives it back
-    at its end. SQLite: a worker keeps its connection from one request to the next: a new
-    one parses the whole schema on its first statement and starts with an empty page
-    cache, which at 100,000 events cost more than the queries of a page. It is replaced
-    when the file at the path is not the one it opened (gone, moved), and closed after a
-    request that failed.
+    On SQLite it uses one connection kept for the worker's life: a new connection parses
+    the whole schema before its first statement, which cost more than serving a cached
+    answer. It is reopened when the file at the path is another file. On PostgreSQL it is
+    one query through the pool. None means "no version known" (no data yet, or a failing
+    database): the request then takes the ordinary path, which answers or fails as the
+    database does.
     """
 
+    # A lock held by someone else is reported quickly: the ordinary path has its own wait.
+    SQLITE_TIMEOUT_SECONDS = 0.1
+
     def __init__(self, url: str):
-        self.sqlite_path = sqlite_file_path(url)
-        postgres = url.startswith(("postgresql://", "postgres://"))
-        # SQLite's deferred BEGIN: the first read (the version's) takes the snapshot.
-        self._snapshot = {"isolation_level": POSTGRES_SNAPSHOT} if postgres else {}
-        self._state = threading.local()
+        self._sqlite_path = sqlite_file_path(url)
+        self._connection: sqlite3.Connection | None = None
+        self._file_identity: tuple[int, int] | None = None
+        self._lock = threading.Lock()  # gunicorn may run threads (GUNICORN_THREADS)
 
-    def begin_snapshot(self) -> tuple[str | None, dt.datetime | None]:
-        """Begin this request's read transaction and read in it the data version and its
-        release's time: the request's one read of them. (None, None) when they cannot be
-        told (no data yet, a failing database): the request then runs outside a snapshot
-        and answers as the database lets it."""
-        self.drop_if_replaced()
-        snapshot = database.transaction(**self._snapshot)
+    def read(self) -> str | None:
+        """The current data version, or None when it cannot be told."""
+        return self.read_with_time()[0]
+
+    def read_with_time(self) -> tuple[str | None, object]:
+        """The current data version and its release's time (a datetime, or the text SQLite
+        stores), or (None, None) when they cannot be told."""
+        if self._sqlite_path is None:
+            return self._read_through_models()
+        with self._lock:
+            return self._read_sqlite()
+
+    def _read_through_models(self) -> tuple[str | None, object]:
+        query = DatasetState.select(DatasetState.version, DatasetState.loaded_at).where(
+            DatasetState.id == 1
+        )
         try:
-            # Entered here, left in end_request(): the transaction spans the middleware's
-            # call of the app, so no `with` block can hold it.
-            snapshot.__enter__()
-            self._state.snapshot = snapshot
-            rows = list(
-                DatasetState.select(DatasetState.version, DatasetState.loaded_at)
-                .where(DatasetState.id == 1)
-                .tuples()
-            )
+            if not database.is_closed():
+                # Inside a request (counts.py checks the version again): its connection;
+                # connection_context() would close it on leaving, mid-request.
+                rows = list(query.tuples())
+            else:
+                with database.connection_context():
+                    rows = list(query.tuples())
         except (PeeweeException, MaxConnectionsExceeded):
-            rows = []
-        if not rows:
-            self.end_request(failed=True)
+            return None, None  # the ordinary path meets the same fault and answers for it
+        return rows[0] if rows else (None, None)
+
+    def _read_sqlite(self) -> tuple[str | None, object]:
+        identity = file_identity(self._sqlite_path)
+        if identity is None:
+            self._close()
             return None, None
-        return rows[0]
+        try:
+            if self._connection is None or identity != self._file_identity:
+                self._close()
+                # mode=rw: never create the file when it has just gone missing.
+                self._connection = sqlite3.connect(
+                    f"file:{quote(self._sqlite_path)}?mode=rw",
+                    uri=True,
+                    timeout=self.SQLITE_TIMEOUT_SECONDS,
+                    isolation_level=None,  # autocommit: each read sees the latest commit
+                    check_same_thread=False,
+                )
+                self._file_identity = identity
+            rows = self._connection.execute(VERSION_QUERY).fetchall()  # all: the statement ends
+        except sqlite3.Error:
+            self._close()
+            return None, None
+        return rows[0] if rows else (None, None)
 
-    def in_snapshot(self) -> bool:
-        return getattr(self._state, "snapshot", None) is not None
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        self._connection, self._file_identity = None, None
 
-    def drop_if_replaced(self) -> None:
-        """Before a request: close the kept SQLite connection if its file was replaced."""
-        if self.sqlite_path is None:
-            return
-        identity = file_identity(self.sqlite_path)
-        if not database.is_closed() and identity != getattr(self._state, "identity", None):
+
+class KeptSqliteConnection:
+    """Keeps a worker's SQLite connection from one request to the next, while it is safe.
+
+    A new connection parses the whole schema on its first statement and starts with an
+    empty page cache: at 100,000 events that cost more than the queries of a page. The
+    connection is dropped, and the next query opens a fresh one, when it could read
+    something else than the request must: the file at the path is not the one it opened
+    (gone, moved), it reads another data version than the one the response cache read
+    for this request (a statement left running holds an old snapshot), or that version is
+    unknown (no data, a failing database: such requests run as before, with a connection
+    of their own).
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self._state = threading.local()  # peewee's connections are per thread, too
+
+    def check(self, environ: dict) -> None:
+        """Before a request: drop the kept connection unless it is fit for this request."""
+        probed = DATA_VERSION_ENVIRON in environ
+        version = environ.get(DATA_VERSION_ENVIRON)
+        self._state.keep = not probed or version is not None
+        if not database.is_closed() and (
+            file_identity(self.path) != getattr(self._state, "identity", None)
+            or (probed and (version is None or self._read_version() != version))
+        ):
             database.close()
         if database.is_closed():
-            self._state.identity = identity
+            self._state.identity = file_identity(self.path)
 
-    def end_request(self, failed: bool = False) -> None:
-        """After a request: end its snapshot (read only: rolled back), then keep the SQLite
-        connection for the next request, or close it (a pooled one goes back to its pool)."""
-        snapshot, self._state.snapshot = getattr(self._state, "snapshot", None), None
-        if snapshot is not None:
-            snapshot.db.pop_transaction()
-            try:
-                snapshot.rollback(begin=False)
-            except PeeweeException:
-                failed = True
-        if database.is_closed():
-            return
-        connection = database.connection()
-        if self.sqlite_path is not None and not failed and hasattr(connection, "close_cursors"):
-            connection.close_cursors()
-            return
-        with suppress(PeeweeException):
-            database.close()
+    def keep_after_request(self) -> bool:
+        """Whether the connection may serve the next request (checked again then)."""
+        return getattr(self._state, "keep", False)
+
+    def _read_version(self) -> str | None:
+        try:
+            rows = database.connection().execute(VERSION_QUERY).fetchall()
+        except sqlite3.Error:
+            return None
+        return rows[0][0] if rows else None

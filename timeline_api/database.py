@@ -1,29 +1,23 @@
 """Opening the database named by DATABASE_URL, and the one connection lifecycle."""
 
-import sqlite3
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
-from timeline_api.data_version import (
-    RequestConnections,
-    StatementClosingConnection,
-    sqlite_file_path,
-)
+from timeline_api.data_version import KeptSqliteConnection, sqlite_file_path
 from timeline_api.models import DatasetState, database
 from timeline_api.search import search_backend
 
 # WAL lets readers (the API workers) run while the seed loader writes; foreign keys
 # make ON DELETE CASCADE work; the busy timeout waits for a lock instead of failing at once.
 SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1}
-# A request waiting on a locked database gives up (503) within a second: an API request
-# may wait twice, for its snapshot's first read and, when that failed, in the app's own
-# queries. The CLI's writers (seed, migrate) wait for another writer to finish: a first
-# load of 100,000 events holds the lock for its whole minute (it writes while it reads).
-SQLITE_BUSY_TIMEOUT_MS = {"request": 350, "command": 600_000}
+# A request waiting on a locked database gives up (503) within a second; the CLI's
+# writers (seed, migrate) wait for another writer to finish: a first load of 100,000
+# events holds the lock for its whole minute (it writes while it reads).
+SQLITE_BUSY_TIMEOUT_MS = {"request": 600, "command": 600_000}
 SQLITE_REQUEST_CACHE_KIB = 16_000
 # A load writes a batch of events into a dozen tables and their indexes at a time: with
 # SQLite's 2 MB default page cache it re-read the same pages over and over (a 100,000-event
@@ -57,15 +51,13 @@ def open_database(url: str, role: str = "request") -> Database:
             options=f"-c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS[role]}",
         )
     # sqlite3's own timeout: it also covers the pragmas run on connecting (journal_mode).
-    # A worker's kept connection closes the statements each request left running.
-    factory = StatementClosingConnection if role == "request" else sqlite3.Connection
-    db = connect(url, timeout=SQLITE_BUSY_TIMEOUT_MS[role] / 1000, factory=factory)
+    db = connect(url, timeout=SQLITE_BUSY_TIMEOUT_MS[role] / 1000)
     if isinstance(db, SqliteDatabase) and role == "command":
         # Only the CLI's writers need these: WAL mode is stored in the file once set, and
         # foreign keys matter only when rows change. Requests skip two statements each.
         db._pragmas = [*SQLITE_PRAGMAS.items(), ("cache_size", -SQLITE_COMMAND_CACHE_KIB)]
     elif isinstance(db, SqliteDatabase):
-        # A worker keeps its connection (RequestConnections), so a page cache larger
+        # A worker keeps its connection (KeptSqliteConnection), so a page cache larger
         # than SQLite's 2 MB default pays off on large datasets; it is bounded, so memory
         # stays flat as the data grows (a small database never fills it).
         db._pragmas = [("cache_size", -SQLITE_REQUEST_CACHE_KIB)]
@@ -119,24 +111,25 @@ def migrate_database() -> list[str]:
     return applied
 
 
-def init_app(app: Flask) -> RequestConnections:
-    """Bind the app's database and manage each request's connection (RequestConnections).
+def init_app(app: Flask) -> None:
+    """Bind the app's database and manage each request's connection.
 
-    An API request's snapshot is begun and ended by the response cache's middleware
-    (api/response_cache.py), around the app; other requests end here.
+    PostgreSQL: a request takes a pooled connection on its first query and gives it back
+    at its end. SQLite: see KeptSqliteConnection.
     """
-    bind_database(app.config["DATABASE_URL"])
-    connections = RequestConnections(app.config["DATABASE_URL"])
+    db = bind_database(app.config["DATABASE_URL"])
+    path = sqlite_file_path(app.config["DATABASE_URL"]) if isinstance(db, SqliteDatabase) else None
+    kept = KeptSqliteConnection(path) if path else None
 
-    @app.before_request
-    def _check_kept_connection() -> None:
-        if not connections.in_snapshot():  # begin_snapshot() has checked
-            connections.drop_if_replaced()
+    if kept is not None:
+
+        @app.before_request
+        def _check_kept_connection() -> None:
+            kept.check(request.environ)
 
     @app.teardown_appcontext
-    def _end(exc: BaseException | None) -> None:
-        # A failed request's snapshot ends here too: its connection is not kept.
-        if exc is not None or not connections.in_snapshot():
-            connections.end_request(failed=exc is not None)
-
-    return connections
+    def _close(exc: BaseException | None) -> None:
+        if database.is_closed():
+            return
+        if kept is None or exc is not None or not kept.keep_after_request():
+            database.close()

@@ -163,9 +163,10 @@ def test_schema_org_dataset(client):
 @pytest.mark.parametrize(
     "path", ["/api/v1/datapackage.zip", "/api/v1/dataset", "/api/v1/events.geojson"]
 )
-def test_served_from_the_response_cache_and_never_stale(client, seeds_copy, path):
+def test_served_from_the_response_cache_and_never_stale(client, seeds_copy, database_url, path):
     first = client.get(path)
-    assert count_queries(client, path) == 1  # the data version read only
+    expected = 0 if database_url.startswith("sqlite") else 1  # the data version read only
+    assert count_queries(client, path) == expected
     assert client.get(path).get_data() == first.get_data()
     edit = seeds_copy / "events" / "alpha-plan.yaml"
     data = yaml.safe_load(edit.read_text())

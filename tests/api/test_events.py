@@ -257,14 +257,17 @@ def test_list_query_count_does_not_grow_with_page_size(client, path):
     large = count_queries(client, f"{path}?limit=100")
     assert small == large
     # The page, four queries for its links (tags, actors, sources; places for events), and
-    # the data version, read once as the request's snapshot begins.
-    assert large <= 6
+    # (on PostgreSQL) the data version read before and after it (the response cache keeps
+    # an answer only if it did not change).
+    assert large <= 7
 
 
-def test_a_total_is_counted_once_per_data_version_and_filters(client, seeds_copy):
+def test_a_total_is_counted_once_per_data_version_and_filters(client, seeds_copy, database_url):
     first = count_queries(client, "/api/v1/events?limit=1&type=statement")
-    # Another page size (not in the response cache), same filters: no count query.
-    assert count_queries(client, "/api/v1/events?limit=2&type=statement") == first - 1
+    # Another page size (not in the response cache), same filters: no count query (nor,
+    # on PostgreSQL, the version read again to keep the count).
+    counting = 1 if database_url.startswith("sqlite") else 2
+    assert count_queries(client, "/api/v1/events?limit=2&type=statement") == first - counting
     assert count_queries(client, "/api/v1/events?limit=2&type=meeting") == first
     edit = seeds_copy / "events" / "forum-meeting.yaml"
     edit.unlink()

@@ -3,22 +3,31 @@ what a hit answers is what the app would have answered (per-request parts made a
 
 import functools
 import json
+import shutil
+import sqlite3
+from contextlib import closing
+from itertools import chain, repeat
+from pathlib import Path
 
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.api.test_events import count_queries
 from timeline_api.api import response_cache
+from timeline_api.api.counts import EXTENSION_KEY as COUNTS_KEY
 from timeline_api.api.response_cache import CachedResponse, ResponseCache, _storable_headers
 from timeline_api.app import create_app
 from timeline_api.config import Config
+from timeline_api.data_version import DataVersionProbe
 from timeline_api.seeds import load_seeds
 
 
-def test_second_request_is_served_from_the_cache_without_the_app(client, app):
+def test_second_request_is_served_from_the_cache_without_the_app(client, app, database_url):
     first = client.get("/api/v1/events?limit=3")
-    # One query on the request's connection: the data version, and nothing else.
-    assert count_queries(client, "/api/v1/events?limit=3") == 1
+    # SQLite: the version comes from the probe's own connection (no peewee query);
+    # PostgreSQL: one query through the pool, the version and nothing else.
+    expected = 0 if database_url.startswith("sqlite") else 1
+    assert count_queries(client, "/api/v1/events?limit=3") == expected
     again = client.get("/api/v1/events?limit=3")
     assert again.get_data() == first.get_data()
     for header in ("Link", "ETag", "Cache-Control", "Content-Type", "Content-Security-Policy"):
@@ -124,6 +133,35 @@ def test_cache_is_bounded_in_entries_and_bytes():
     assert len(cache) == 3 and cache.get(("v", "0")) is None and cache.get(("v", "4"))
     cache.put(("v", "big"), entry(b"y" * 95))
     assert cache.get(("v", "big")) and len(cache) == 1
+
+
+def test_probe_follows_the_file_at_the_path(seeded_sqlite, sqlite_database_url, tmp_path):
+    """A file replaced under the workers (a restore) is read, never the old one."""
+    path = sqlite_database_url.removeprefix("sqlite:///")
+    probe = DataVersionProbe(sqlite_database_url)
+    first = probe.read()
+    assert first and len(first) >= 8
+    replacement = tmp_path / "replacement.sqlite3"
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(replacement)) as copy:
+        source.backup(copy)
+        copy.execute("UPDATE datasetstate SET version = 'restored-version'")
+        copy.commit()
+    for leftover in tmp_path.glob(Path(path).name + "*"):  # a restore replaces WAL files too
+        leftover.unlink()
+    shutil.move(replacement, path)
+    assert probe.read() == "restored-version"
+    shutil.move(path, tmp_path / "moved-away.sqlite3")
+    assert probe.read() is None
+
+
+def test_an_answer_rendered_across_a_load_is_not_kept(client, app, monkeypatch):
+    """The version is read again before storing: data a load committed while the app
+    worked must not be kept under the version read before it."""
+    versions = chain(["before-the-load"], repeat("after-the-load"))
+    monkeypatch.setattr(app.wsgi_app.probe, "read", lambda: next(versions))
+    assert client.get("/api/v1/tags?limit=5").status_code == 200
+    assert len(app.extensions["response_cache"]) == 0
+    assert len(app.extensions[COUNTS_KEY].cache) == 0  # nor the total it counted
 
 
 def test_answers_for_one_client_or_no_cache_are_not_kept():

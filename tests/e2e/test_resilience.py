@@ -70,7 +70,7 @@ def test_killed_worker_is_replaced_without_losing_other_requests(tmp_path):
 
 def test_sigterm_finishes_in_flight_requests(tmp_path):
     with running_server(tmp_path, workers=1) as (server, process):
-        # Hold the database so the next request waits inside the worker (350 ms, twice).
+        # Hold the database so the next request waits inside the worker (up to 600 ms).
         holder = sqlite3.connect(tmp_path / "e2e.sqlite3", isolation_level=None)
         holder.execute("PRAGMA locking_mode=EXCLUSIVE")
         holder.execute("BEGIN EXCLUSIVE")

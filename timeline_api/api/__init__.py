@@ -18,12 +18,10 @@ Serving path (for the code's readers; not part of the API guide above, which the
 document shows). `GET /api/v1/events` from the route to the bytes, a file a line (under
 timeline_api/): seven files, more than the five the code aims at, and those they call.
 
-1. `api/response_cache.py`: the WSGI middleware around the app begins the request's
-   snapshot, reading the data version once on the request's own connection
-   (`data_version.py`: every later query reads that same snapshot, and the caches key on
-   that one value), replays a stored answer to a repeated URL, else derives the ETag,
-   calls Flask and keeps the bytes it sends, then ends the snapshot; its before_request
-   hook answers a revalidation 304 without rendering (caching.not_modified).
+1. `api/response_cache.py`: the WSGI middleware around the app reads the data version,
+   replays a stored answer to a repeated URL, else derives the ETag, calls Flask and keeps
+   the bytes it sends; its before_request hook answers a revalidation 304 without
+   rendering (caching.not_modified).
 2. `api/events/resources.py`: `list_events`, once webargs has parsed the query string
    (QueryParser below, schemas from `api/events/schemas.py`): the format (JSON or an
    export), the release shown (`api/as_of.py`), `q` parsed once, the page, the summaries.

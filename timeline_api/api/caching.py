@@ -6,7 +6,8 @@ from flask import Flask, Response, g, request
 
 from timeline_api.api.compression import compressed
 from timeline_api.api.negotiation import answers_vary_on_accept
-from timeline_api.data_version import release_state
+from timeline_api.data_version import RELEASE_TIME_ENVIRON
+from timeline_api.models import DatasetState
 from timeline_api.releases.records import utc
 
 # Answers made from the data: their Last-Modified is the time of the release they show.
@@ -17,12 +18,16 @@ DATA_BLUEPRINTS = frozenset(
 
 def _release_time() -> dt.datetime | None:
     """When the release shown was published: the one `as_of` named, else the current one
-    (read with the data version as the request began, so it costs no query)."""
+    (read with the data version before the request, so it costs no query)."""
     shown = g.get("shown_release")
     if shown is not None:
         return utc(shown.created_at)
-    state = release_state()
-    return utc(state[1]) if state else None
+    loaded_at = request.environ.get(RELEASE_TIME_ENVIRON)
+    if loaded_at is None:  # not probed (the response cache is not in front), or no data
+        loaded_at = DatasetState.select(DatasetState.loaded_at).where(DatasetState.id == 1).scalar()
+    if isinstance(loaded_at, str):  # as SQLite stores it
+        loaded_at = dt.datetime.fromisoformat(loaded_at)
+    return utc(loaded_at)
 
 
 # The ETag the response cache derived for the answer (response_cache.representation_tag).

@@ -3,25 +3,34 @@
 Every list answers with `total`, the number of rows matching its filters across all
 pages. Counting rescans every matching row, which at 100,000 events cost more than the
 page itself; a count depends only on the data and the filters, so it is kept per worker
-under (data version, the count's SQL and parameters). The count runs in the request's
-snapshot of that version (data_version.py), so it is the version's own total. A new data
-version makes every old total unreachable, and the bound keeps memory flat.
+under (data version, the count's SQL and parameters). A new data version makes every old
+total unreachable, and the bound keeps memory flat.
 """
+
+from dataclasses import dataclass
 
 from flask import Flask, current_app, has_request_context, request
 from peewee import SQL, Select, SelectBase, fn
 
 from timeline_api.api.bounded_cache import BoundedCache
-from timeline_api.data_version import DATA_VERSION_ENVIRON
+from timeline_api.data_version import DATA_VERSION_ENVIRON, DataVersionProbe
 from timeline_api.models import database
 
 MAX_ENTRIES = 8192
 EXTENSION_KEY = "timeline_api.counts"
 
 
-def init_counts(app: Flask) -> BoundedCache[int]:
+@dataclass
+class Totals:
+    """An app's totals and the probe that tells whether a fresh count may be kept."""
+
+    cache: BoundedCache[int]
+    probe: DataVersionProbe
+
+
+def init_counts(app: Flask, probe: DataVersionProbe) -> Totals:
     """Give `app` its totals cache (count_rows() finds it through current_app)."""
-    totals = app.extensions[EXTENSION_KEY] = BoundedCache(MAX_ENTRIES)
+    totals = app.extensions[EXTENSION_KEY] = Totals(BoundedCache(MAX_ENTRIES), probe)
     return totals
 
 
@@ -46,8 +55,11 @@ def count_rows(query: SelectBase) -> int:
     # The SQL is built once: it is both the cache key and what runs on a miss.
     sql, params = _counting_select(query).sql()
     key = (version, sql, tuple(params))
-    total = totals.get(key)
+    total = totals.cache.get(key)
     if total is None:
         (total,) = database.execute_sql(sql, params).fetchone()
-        totals.put(key, total)
+        # Kept only if the version still holds: a load committed meanwhile may have been
+        # counted, and must not be remembered under the version read before it.
+        if totals.probe.read() == version:
+            totals.cache.put(key, total)
     return total

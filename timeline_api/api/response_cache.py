@@ -1,11 +1,10 @@
 """A bounded per-worker cache of finished API answers, keyed on the data version.
 
 The data changes only when seeds are loaded, and every load writes a new version into
-DatasetState in the same transaction. Each cacheable request begins its snapshot, reading
-that version once (data_version.RequestConnections), and looks up (version, URL, Accept,
-Origin): a new version makes every old entry unreachable, so nobody is served stale data.
-The whole request reads that one snapshot, so what it renders is stored under the version
-it read. Entries are bounded in number and bytes, so memory does not grow with the data.
+DatasetState in the same transaction. Each cacheable request reads that version
+(data_version.DataVersionProbe) and looks up (version, URL, Accept, Origin): a new version
+makes every old entry unreachable, so nobody is served stale data. Entries are bounded in
+number and bytes, so memory does not grow with the data.
 
 The cache sits in front of Flask as WSGI middleware and stores answers as they leave the
 app, with every header the app's hooks added (CORS, ETag, Cache-Control, security
@@ -38,7 +37,7 @@ from timeline_api.api.compression import coded_etags
 from timeline_api.data_version import (
     DATA_VERSION_ENVIRON,
     RELEASE_TIME_ENVIRON,
-    RequestConnections,
+    DataVersionProbe,
 )
 from timeline_api.fingerprints import PACKAGE_DIR, source_digest
 from timeline_api.observability import REQUEST_ID_HEADER, RequestRecorder, accept_or_generate
@@ -180,40 +179,35 @@ def _replayable(environ: dict) -> bool:
 
 
 class ResponseCacheMiddleware:
-    """Serves each API request from one snapshot of the data: replays stored answers to
-    plain GETs and stores the app's fresh 200 answers."""
+    """Replays stored answers to plain GETs and stores the app's fresh 200 answers."""
 
     def __init__(
         self,
         wsgi_app: Callable,
         cache: ResponseCache,
-        connections: RequestConnections,
+        probe: DataVersionProbe,
         recorder: RequestRecorder,
         replay: bool,
     ):
-        self.wsgi_app, self.cache, self.connections = wsgi_app, cache, connections
+        self.wsgi_app, self.cache, self.probe = wsgi_app, cache, probe
         self.recorder, self.replay = recorder, replay
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if not _cacheable(environ):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        version, environ[RELEASE_TIME_ENVIRON] = self.connections.begin_snapshot()
+        version, environ[RELEASE_TIME_ENVIRON] = self.probe.read_with_time()
         environ[DATA_VERSION_ENVIRON] = version
-        try:
-            if version is None:  # no data yet, or a failing database: the app answers
-                return self.wsgi_app(environ, start_response)
-            key = cache_key(environ, version)
-            if self.replay and _replayable(environ):
-                hit = self.cache.get(key)
-                if hit is not None:
-                    return self._replay(hit, environ, start_response, started)
-            environ[KEY_ENVIRON] = key
-            environ[REPRESENTATION_TAG_ENVIRON] = representation_tag(environ, version)
-            return self._call_and_store(key, environ, start_response)
-        finally:
-            # Every answer is whole by now (none is streamed): nothing reads after this.
-            self.connections.end_request()
+        if version is None:  # no data yet, or a failing database: the app answers
+            return self.wsgi_app(environ, start_response)
+        key = cache_key(environ, version)
+        if self.replay and _replayable(environ):
+            hit = self.cache.get(key)
+            if hit is not None:
+                return self._replay(hit, environ, start_response, started)
+        environ[KEY_ENVIRON] = key
+        environ[REPRESENTATION_TAG_ENVIRON] = representation_tag(environ, version)
+        return self._call_and_store(key, environ, start_response)
 
     def _replay(
         self, hit: CachedResponse, environ: dict, start_response: Callable, started: float
@@ -240,7 +234,9 @@ class ResponseCacheMiddleware:
             if hasattr(answer, "close"):
                 answer.close()
         status, headers = sent
-        if _storable_headers(headers):
+        # Only what its version still says: a load committed while the app worked may have
+        # given it newer data, which must not be kept under the version read before.
+        if _storable_headers(headers) and self.probe.read() == key[0]:
             kept = [(name, value) for name, value in headers if name.lower() not in PER_REQUEST]
             self.cache.put(key, CachedResponse(status, kept, body, endpoint))
         return [body]
@@ -265,7 +261,7 @@ def _not_modified_without_rendering(max_age: int) -> Response | None:
 
 def init_response_cache(
     app: Flask,
-    connections: RequestConnections,
+    probe: DataVersionProbe,
     recorder: RequestRecorder,
     replay: bool,
     max_entries: int = MAX_ENTRIES,
@@ -273,8 +269,8 @@ def init_response_cache(
     """Wrap `app` in the cache; call after every hook is registered (its own run last).
 
     `replay`: whether plain GETs may be answered before Flask (off when each request must
-    pass the app's hooks, as with rate limits). `max_entries` 0 keeps nothing: each
-    request is still served from its snapshot, and the totals keyed on its version.
+    pass the app's hooks, as with rate limits). `max_entries` 0 keeps nothing: the data
+    version is still read for the totals and the kept SQLite connection.
     """
     cache = ResponseCache(max_entries)
     max_age = app.config["CACHE_MAX_AGE"]
@@ -305,6 +301,6 @@ def init_response_cache(
             request.environ[STORABLE_ENVIRON] = request.url_rule.endpoint
         return response
 
-    app.wsgi_app = ResponseCacheMiddleware(app.wsgi_app, cache, connections, recorder, replay)
+    app.wsgi_app = ResponseCacheMiddleware(app.wsgi_app, cache, probe, recorder, replay)
     app.extensions["response_cache"] = cache
     return cache

@@ -7,9 +7,8 @@ from peewee import fn
 
 from timeline_api.api import Blueprint, NoQueryArgsSchema
 from timeline_api.api.negotiation import negotiate, negotiates_itself
-from timeline_api.data_version import release_state
 from timeline_api.exports import EXPORT_FORMATS, datapackage, dataset_jsonld
-from timeline_api.models import Event, Place, Source, Tag
+from timeline_api.models import DatasetState, Event, Place, Source, Tag
 
 dataset_blueprint = Blueprint(
     "dataset",
@@ -21,7 +20,10 @@ dataset_blueprint = Blueprint(
 
 
 def _state() -> tuple[str, dt.datetime]:
-    return release_state() or ("", dt.datetime(1970, 1, 1))
+    state = DatasetState.get_or_none(DatasetState.id == 1)
+    if state is None:
+        return "", dt.datetime(1970, 1, 1)
+    return state.version, state.loaded_at
 
 
 def _sources() -> list[dict]:
