@@ -127,7 +127,7 @@ def _child(seeds_dir: str, db_path: str, profile_out: str | None, top: int) -> N
     from timeline_api.database import bind_database, migrate_database
     from timeline_api.seeds import load_seeds
 
-    db = bind_database(f"sqlite:///{db_path}")
+    db = bind_database(f"sqlite:///{db_path}", role="command")  # the CLI's connection
     migrate_database()
     profiler = cProfile.Profile() if profile_out else None
     started = time.perf_counter()

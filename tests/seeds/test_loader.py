@@ -345,6 +345,28 @@ def test_parallel_read_reports_what_a_serial_read_does(seeds_copy, monkeypatch):
     assert parallel_data.invalid_slugs == serial_data.invalid_slugs
 
 
+def test_catalogues_read_by_the_reading_processes_report_what_a_serial_read_does(
+    seeds_copy, monkeypatch
+):
+    edit_yaml(seeds_copy / "actors.yaml", lambda d: d["actors"].append({"slug": "Bad Slug"}))
+    edit_yaml(seeds_copy / "sources.yaml", lambda d: d.update(extra="field"))
+    (seeds_copy / "tags.yaml").write_text("tags: [unterminated\n")
+    serial_data, serial_problems = dataset_module.read_dataset(seeds_copy, workers=1)
+    monkeypatch.setattr(dataset_module, "PARALLEL_READ_FROM", 1)
+    parallel_data, parallel_problems = dataset_module.read_dataset(seeds_copy, workers=2)
+    assert parallel_problems == serial_problems
+    assert {p.file.rsplit("/", 1)[-1] for p in serial_problems} >= {
+        "actors.yaml",
+        "sources.yaml",
+        "tags.yaml",
+    }
+    assert all(p.line for p in serial_problems if not p.file.endswith("tags.yaml"))
+    for name in ("sources", "actors", "tags", "events"):
+        assert getattr(parallel_data, name) == getattr(serial_data, name)
+    assert parallel_data.invalid_slugs == serial_data.invalid_slugs
+    assert parallel_data.parsed_files == serial_data.parsed_files
+
+
 def test_parallel_read_of_valid_seeds_loads_the_same_rows(empty_db, monkeypatch):
     monkeypatch.setattr(dataset_module, "PARALLEL_READ_FROM", 1)
     report = load_seeds(FIXTURE_SEEDS)

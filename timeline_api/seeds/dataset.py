@@ -1,5 +1,6 @@
 """Reading the whole seeds/ folder into a validated dataset, collecting every problem."""
 
+import functools
 import gc
 import json
 import multiprocessing
@@ -12,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from marshmallow import Schema, ValidationError
 
@@ -121,20 +122,72 @@ def _unchanged(path: Path, kept: KeptFile | None) -> bool:
         return False
 
 
+class CatalogRead(NamedTuple):
+    """A catalogue file parsed and validated (by a reading process, with many event files)."""
+
+    seed_file: SeedFile | None  # without its data (None: it could not be read)
+    records: list[tuple[int, dict]]  # (index in the file, record) of each valid item
+    problems: list[SeedProblem]
+    invalid_slugs: set[str]  # of the items that failed: references to them are not reported
+    kept: KeptFile | None  # the file as the next load may reuse it, when every item is valid
+
+
+CATALOG_SCHEMAS: dict[str, type[Schema]] = {
+    "sources": SourceSeedSchema,
+    "actors": ActorSeedSchema,
+    "tags": TagSeedSchema,
+}
+
+
+def _parse_catalog(path: Path, key: str) -> CatalogRead:
+    """Validate a catalogue item by item, so one bad entry does not hide the others."""
+    problems: list[SeedProblem] = []
+    seed_file = _read(path, problems)
+    if seed_file is None:
+        return CatalogRead(None, [], problems, set(), None)
+    data = seed_file.data
+    bare = SeedFile(path, None, seed_file.digest)  # sent back: a problem re-reads the file
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        problems.append(seed_file.problem((), f"must be a mapping with a list under '{key}:'"))
+        return CatalogRead(bare, [], problems, set(), None)
+    valid = True
+    for extra in sorted(set(data) - {key}, key=str):
+        problems.append(seed_file.problem((extra,), "Unknown field."))
+        valid = False
+    schema = CATALOG_SCHEMAS[key]()
+    records, invalid_slugs = [], set()
+    for index, item in enumerate(data[key]):
+        try:
+            if not isinstance(item, dict):
+                raise ValidationError("Must be a mapping (key: value pairs).")
+            record = schema.load(item)
+        except ValidationError as error:
+            valid = False
+            for field_path, message in flatten_errors(error.messages):
+                problems.append(seed_file.problem((key, index, *field_path), message))
+            if isinstance(item, dict) and isinstance(item.get("slug"), str):
+                invalid_slugs.add(item["slug"])
+            continue
+        records.append((index, record))
+    kept = None
+    if valid:  # then every item is a record, in file order
+        text = json.dumps([record for _, record in records], separators=(",", ":"))
+        kept = KeptFile(seed_file.digest, text, None, None)
+    return CatalogRead(bare, records, problems, invalid_slugs, kept)
+
+
 def _read_catalog(
-    seeds_dir: Path,
-    name: str,
-    schema: Schema,
+    path: Path,
     key: str,
     dataset: Dataset,
     problems: list,
-    known: Mapping[str, KeptFile],
+    kept: KeptFile | None,
+    parsed: Callable[[], CatalogRead] | None,
 ) -> list[dict]:
-    """Validate a catalogue item by item, so one bad entry does not hide the others; a
-    catalogue whose digest `known` keeps is taken from there."""
-    path = seeds_dir / name
-    kept = known.get(name)
-    if _unchanged(path, kept):
+    """A catalogue's records: as `parsed()` gives them or, without it, from `kept`, its
+    records as an earlier load kept them."""
+    name = path.name
+    if parsed is None:
         dataset.files[name] = SeedFile(path, None)  # re-read only to locate a problem
         dataset.parsed_files[name] = kept
         records = json.loads(kept.record)
@@ -145,39 +198,17 @@ def _read_catalog(
             record["_file"], record["_path"] = name, (key, index)
             dataset.known_digests[(kind, record["slug"])] = digest
         return records
-    seed_file = _read(path, problems)
-    if seed_file is None:
+    read = parsed()
+    problems.extend(read.problems)
+    dataset.invalid_slugs.update(read.invalid_slugs)
+    if read.seed_file is None:
         return []
-    dataset.files[name] = seed_file
-    data = seed_file.data
-    if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        problems.append(seed_file.problem((), f"must be a mapping with a list under '{key}:'"))
-        return []
-    valid = True
-    for extra in sorted(set(data) - {key}, key=str):
-        problems.append(seed_file.problem((extra,), "Unknown field."))
-        valid = False
-    records = []
-    for index, item in enumerate(data[key]):
-        try:
-            if not isinstance(item, dict):
-                raise ValidationError("Must be a mapping (key: value pairs).")
-            record = schema.load(item)
-        except ValidationError as error:
-            valid = False
-            for path, message in flatten_errors(error.messages):
-                problems.append(seed_file.problem((key, index, *path), message))
-            # Known by slug, so references to it are not reported a second time.
-            if isinstance(item, dict) and isinstance(item.get("slug"), str):
-                dataset.invalid_slugs.add(item["slug"])
-            continue
-        records.append((index, record))
-    if valid:  # then every item is a record, in file order
-        text = json.dumps([record for _, record in records], separators=(",", ":"))
-        dataset.parsed_files[name] = KeptFile(seed_file.digest, text, None, None)
-    for index, record in records:
+    dataset.files[name] = read.seed_file
+    if read.kept is not None:
+        dataset.parsed_files[name] = read.kept
+    for index, record in read.records:
         record["_file"], record["_path"] = name, (key, index)  # its index in the file
-    return [record for _, record in records]
+    return [record for _, record in read.records]
 
 
 # (path, the event or None, its problems, the fields that validated when the event did
@@ -228,27 +259,34 @@ def _read_event_files(paths: list[Path]) -> list[EventRead]:
 
 
 @contextmanager
-def _event_files_read(paths: list[Path], workers: int | None) -> Iterator[Iterator[EventRead]]:
-    """The reads of `paths`, in file order, as they become available.
+def _files_read(
+    paths: list[Path], workers: int | None, tasks: list[tuple[Callable, tuple]]
+) -> Iterator[tuple[list[Callable[[], Any]], Iterator[EventRead]]]:
+    """The results of `tasks` (each a function to call for its result), and the reads of
+    the event files `paths`, in file order, as they become available.
 
     Event files are independent, so with many of them each core parses and validates its
-    share (YAML construction and marshmallow are pure Python, one core each) while the
-    caller reads the catalogues and consumes the reads in order (a first load writes them
-    meanwhile). Fewer files are read in this process, chunk by chunk as they are asked for.
+    share (YAML construction and marshmallow are pure Python, one core each); `tasks`
+    (the catalogues: 25,000 sources take five seconds) go to them first. The caller
+    consumes the reads in order meanwhile (a first load writes them). Fewer files are
+    read in this process, chunk by chunk as they are asked for.
     """
     workers = workers if workers is not None else min(MAX_READ_WORKERS, os.cpu_count() or 1)
     parallel = workers >= 2 and len(paths) >= PARALLEL_READ_FROM
-    chunk_size = max(1, -(-len(paths) // (workers * 4))) if parallel else READ_CHUNK
-    chunks = [paths[start : start + chunk_size] for start in range(0, len(paths), chunk_size)]
+    # Small chunks: the caller gets the first reads within a second, and little is left
+    # for it to write once the last chunk comes back.
+    chunks = [paths[start : start + READ_CHUNK] for start in range(0, len(paths), READ_CHUNK)]
     if not parallel:
-        yield (read for chunk in chunks for read in _read_event_files(chunk))
+        results = [functools.partial(task, *args) for task, args in tasks]
+        yield results, (read for chunk in chunks for read in _read_event_files(chunk))
         return
     # spawn, not fork: the caller may hold database connections and threads.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
     try:
+        futures = [pool.submit(task, *args) for task, args in tasks]
         reads = pool.map(_read_event_files, chunks)  # every chunk is submitted here
-        yield (read for chunk in reads for read in chunk)
+        yield [future.result for future in futures], (read for chunk in reads for read in chunk)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)  # not parse what nobody will read
         raise
@@ -315,17 +353,16 @@ def read_dataset(
     )
     place_problems: list[SeedProblem] = []
     encodings: dict[str, tuple] = {}  # of the batch's events, as the readers encoded them
-    with _event_files_read(changed, workers) as fresh:
-        # Meanwhile: 25,000 sources take five seconds, on one core.
-        dataset.sources = _read_catalog(
-            seeds_dir, SOURCES_FILE, SourceSeedSchema(), "sources", dataset, problems, known
-        )
-        dataset.actors = _read_catalog(
-            seeds_dir, ACTORS_FILE, ActorSeedSchema(), "actors", dataset, problems, known
-        )
-        dataset.tags = _read_catalog(
-            seeds_dir, TAGS_FILE, TagSeedSchema(), "tags", dataset, problems, known
-        )
+    catalogs = {SOURCES_FILE: "sources", ACTORS_FILE: "actors", TAGS_FILE: "tags"}
+    stale = [name for name in catalogs if not _unchanged(seeds_dir / name, known.get(name))]
+    tasks = [(_parse_catalog, (seeds_dir / name, catalogs[name])) for name in stale]
+    with _files_read(changed, workers, tasks) as (catalog_reads, fresh):
+        parsed = dict(zip(stale, catalog_reads, strict=True))
+        for name, key in catalogs.items():
+            records = _read_catalog(
+                seeds_dir / name, key, dataset, problems, known.get(name), parsed.get(name)
+            )
+            setattr(dataset, key, records)
         if not events_dir.is_dir():
             problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
         batch: list[dict] = []
