@@ -281,10 +281,10 @@ def test_failure_during_write_rolls_everything_back(empty_db, seeds_copy, monkey
     (seeds_copy / "events" / "same-day-c.yaml").unlink()
     real_sync_keyed = seed_sync._sync_keyed
 
-    def explode_on_quotes(model, *args, **kwargs):
-        if model is Quote:
+    def explode_on_quotes(table, *args, **kwargs):
+        if table.model is Quote:
             raise RuntimeError("disk full")
-        return real_sync_keyed(model, *args, **kwargs)
+        return real_sync_keyed(table, *args, **kwargs)
 
     monkeypatch.setattr(seed_sync, "_sync_keyed", explode_on_quotes)
     with pytest.raises(RuntimeError, match="disk full"):

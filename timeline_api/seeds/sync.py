@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
+from typing import NamedTuple
 
 from peewee import Model, PostgresqlDatabase, SqliteDatabase, chunked, fn
 
@@ -184,13 +185,33 @@ def _sync_by_slug(
     return ids, stale_ids
 
 
+class LinkTable(NamedTuple):
+    """A table whose rows are keyed by a tuple of columns (an event's tags, say)."""
+
+    model: type[Model]
+    keys: list[str]
+    values: list[str]
+    kind: str  # what LoadReport counts its rows as
+
+
+EVENT_TAGS = LinkTable(EventTag, ["event", "tag"], [], "event tags")
+EVENT_ACTORS = LinkTable(EventActor, ["event", "actor", "role"], ["position"], "event actors")
+CITATIONS = LinkTable(Citation, ["event", "source"], ["position"], "citations")
+POINTS = LinkTable(EventPoint, ["event", "position"], ["source", "summary", "quote"], "points")
+RELATIONS = LinkTable(EventRelation, ["event", "target", "relation_type"], ["note"], "relations")
+QUOTES = LinkTable(Quote, ["citation", "position"], ["text"], "quotes")
+
+
+def _insert_links(table: LinkTable, rows: dict[tuple, tuple], report: LoadReport) -> None:
+    """Insert `rows` ({key tuple: value tuple}) into `table`."""
+    insert_values(table.model, table.keys + table.values, [key + v for key, v in rows.items()])
+    report.created[table.kind] += len(rows)
+
+
 def _sync_keyed(
-    model: type[Model],
-    key_fields: list[str],
-    value_fields: list[str],
+    table: LinkTable,
     desired: dict[tuple, tuple],
     report: LoadReport,
-    kind: str,
     scope: list[int] | None = None,
 ) -> None:
     """Make the rows of a link table equal `desired` ({key tuple: value tuple}).
@@ -198,6 +219,7 @@ def _sync_keyed(
     `scope`: ids of the first key field (an event or a citation) whose rows may have
     changed; desired holds just their rows, and no other row is read or written.
     """
+    model, key_fields, value_fields, kind = table
     columns = [getattr(model, name) for name in key_fields + value_fields]
     query = model.select(*columns)
     rows = raw_rows(query) if scope is None else _rows_where_in(query, columns[0], scope)
@@ -212,9 +234,8 @@ def _sync_keyed(
     for key in existing.keys() - desired.keys():
         model.delete().where(where(key)).execute()
         report.deleted[kind] += 1
-    new_rows = [key + values for key, values in desired.items() if key not in existing]
-    insert_values(model, key_fields + value_fields, new_rows)
-    report.created[kind] += len(new_rows)
+    new = {key: values for key, values in desired.items() if key not in existing}
+    _insert_links(table, new, report)
     for key, values in desired.items():
         if key in existing and existing[key] != values:
             model.update(dict(zip(value_fields, values, strict=True))).where(where(key)).execute()
@@ -398,29 +419,14 @@ def sync_tables(
 
     tags, actors, citations, points = _link_rows(events, event_ids, source_ids, actor_ids, tag_ids)
     relations = _relation_rows(events, event_ids)
-    _sync_keyed(EventTag, ["event", "tag"], [], tags, report, "event tags", scope)
-    _sync_keyed(
-        EventActor, ["event", "actor", "role"], ["position"], actors, report, "event actors", scope
-    )
-    _sync_keyed(Citation, ["event", "source"], ["position"], citations, report, "citations", scope)
-    _sync_keyed(
-        EventPoint,
-        ["event", "position"],
-        ["source", "summary", "quote"],
-        points,
-        report,
-        "points",
-        scope,
-    )
-    _sync_keyed(
-        EventRelation,
-        ["event", "target", "relation_type"],
-        ["note"],
-        relations,
-        report,
-        "relations",
-        scope,
-    )
+    for table, desired in (
+        (EVENT_TAGS, tags),
+        (EVENT_ACTORS, actors),
+        (CITATIONS, citations),
+        (POINTS, points),
+        (RELATIONS, relations),
+    ):
+        _sync_keyed(table, desired, report, scope)
 
     citation_query = Citation.select(Citation.id, Citation.event, Citation.source)
     citation_rows = (
@@ -432,7 +438,7 @@ def sync_tables(
     quotes = _quote_rows(events, event_ids, source_ids, citation_ids)
     # A removed citation's quotes went with it (ON DELETE CASCADE).
     quote_scope = None if scope is None else sorted(citation_ids.values())
-    _sync_keyed(Quote, ["citation", "position"], ["text"], quotes, report, "quotes", quote_scope)
+    _sync_keyed(QUOTES, quotes, report, quote_scope)
 
     for model, stale, kind in (
         (Event, stale_events, "events"),
@@ -569,31 +575,23 @@ class FirstReleaseWriter:
         tags, actors, citations, points = _link_rows(
             batch.events, ids, self.source_ids, self.actor_ids, self.tag_ids
         )
-        for model, names, rows, kind in (
-            (EventTag, ["event", "tag"], tags, "event tags"),
-            (EventActor, ["event", "actor", "role", "position"], actors, "event actors"),
-            (Citation, ["event", "source", "position"], citations, "citations"),
-            (EventPoint, ["event", "position", "source", "summary", "quote"], points, "points"),
+        for table, rows in (
+            (EVENT_TAGS, tags),
+            (EVENT_ACTORS, actors),
+            (CITATIONS, citations),
+            (POINTS, points),
         ):
-            insert_values(model, names, [key + values for key, values in rows.items()])
-            report.created[kind] += len(rows)
+            _insert_links(table, rows, report)
         query = Citation.select(Citation.id, Citation.event, Citation.source)
         citation_rows = raw_rows(query.where(Citation.event.between(first_id, self.last_id)))
         citation_ids = {(e, s): i for i, e, s in citation_rows}
-        quotes = _quote_rows(batch.events, ids, self.source_ids, citation_ids)
-        insert_values(Quote, ["citation", "position", "text"], [k + v for k, v in quotes.items()])
-        report.created["quotes"] += len(quotes)
+        _insert_links(QUOTES, _quote_rows(batch.events, ids, self.source_ids, citation_ids), report)
 
-        known_digests, known_texts = batch.dataset.known_digests, batch.dataset.known_texts
-        encoded = [
-            EncodedRecord(
-                "event",
-                event_record(event, batch.places.get(event["_place"])),
-                known_digests.get(("event", event["slug"])),
-                known_texts.get(("event", event["slug"])),
-            )
-            for event in batch.events
-        ]
+        records = [event_record(event, batch.places.get(event["_place"])) for event in batch.events]
+        dataset = batch.dataset
+        (encoded,) = encode_records(
+            {"event": records}, dataset.known_digests, dataset.known_texts
+        ).values()  # in slug order, as the files are read
         self._write_records(encoded)
         names = [event["_file"] for event in batch.events]
         insert_rows(
@@ -608,11 +606,12 @@ class FirstReleaseWriter:
     def _write_records(self, items: list[EncodedRecord]) -> None:
         """Records and revisions in release 1's order: kinds in KINDS order, slugs in order
         (event files are read in slug order)."""
-        kind = items[0].kind if items else None
-        written = self.encoded[kind] if kind else []
+        if not items:
+            return
+        written = self.encoded[items[0].kind]
         slugs = [item.slug for item in written[-1:] + items]
         if slugs != sorted(set(slugs)):
-            raise RuntimeError(f"{kind} records out of slug order")
+            raise RuntimeError(f"{items[0].kind} records out of slug order")
         write_first_records(items, self.next_record)
         self.next_record += len(items)
         written.extend(items)
@@ -657,10 +656,7 @@ class FirstReleaseWriter:
         if not self.writing:
             raise RuntimeError("the first load stopped writing a dataset found valid")
         report = self.report
-        relations = _relation_rows(dataset.events, self.event_ids)
-        names = ["event", "target", "relation_type", "note"]
-        insert_values(EventRelation, names, [key + values for key, values in relations.items()])
-        report.created["relations"] += len(relations)
+        _insert_links(RELATIONS, _relation_rows(dataset.events, self.event_ids), report)
         # At once: indexing batch by batch cost half as much again.
         self.search.rebuild(database.obj)
         report.version, report.event_count = content_version(self.encoded), len(dataset.events)
