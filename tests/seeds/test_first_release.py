@@ -79,14 +79,25 @@ def _seeds_with_generated_events(root: Path) -> Path:
     return folder
 
 
+def _indexes() -> list[tuple]:
+    """The indexes of the tables a first load fills (on SQLite it drops and remakes them)."""
+    return sorted(
+        (index.table, index.name, index.sql, tuple(index.columns), index.unique)
+        for model in sync_module.FIRST_LOAD_TABLES
+        for index in database.get_indexes(model._meta.table_name)
+    )
+
+
 def _everything() -> dict:
-    """Every row of every table, ids included, the search index and the dataset state."""
+    """Every row of every table, ids included, the search index, the dataset state and
+    the indexes."""
     key = "rowid" if isinstance(database.obj, SqliteDatabase) else "event_id"
     search = database.execute_sql(f"SELECT {key}, * FROM {TABLE} ORDER BY {key}").fetchall()
     return {
         **snapshot(),
         "search": [tuple(map(repr, row)) for row in search],
         "state": list(DatasetState.select().tuples()),
+        "indexes": _indexes(),
     }
 
 
@@ -149,7 +160,7 @@ def test_a_first_load_with_a_bad_file_leaves_the_database_empty(
     monkeypatch.setattr(dataset_module, "READ_CHUNK", 1)
     _first_file_valid(seeds_copy)
     edit_yaml(seeds_copy / "events" / "alpha-plan.yaml", change)
-    empty = snapshot()
+    empty, indexes = snapshot(), _indexes()
     with pytest.raises(SeedError) as raised:
         load_seeds(seeds_copy)
     assert any(
@@ -159,6 +170,7 @@ def test_a_first_load_with_a_bad_file_leaves_the_database_empty(
     assert batches_written  # written, then rolled back
     assert snapshot() == empty
     assert Event.select().count() == 0
+    assert _indexes() == indexes and any(not index[-1] for index in indexes)
 
 
 def test_a_first_load_with_a_bad_catalogue_writes_nothing(empty_db, seeds_copy, batches_written):
