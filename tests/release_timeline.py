@@ -47,6 +47,13 @@ def seed_folders(root: Path) -> dict[str, Path]:
     old.rename(rename / "events" / "same-day-b-renamed.yaml")
     broken = folders["broken"] = _copy(rename, root / "broken")
     edit_yaml(broken / "events" / "alpha-plan.yaml", lambda d: d.update(date="2021-13-01"))
+    # The data of release 1 again, loaded after the others: a renamed slug is taken back
+    # only by renaming its record back (a new record may not take it).
+    restore = folders["restore"] = _copy(folders["initial"], root / "restore")
+    edit_yaml(
+        restore / "events" / "same-day-b.yaml",
+        lambda d: d.update(previous_slugs=["same-day-b-renamed"]),
+    )
     return folders
 
 

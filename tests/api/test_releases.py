@@ -5,6 +5,9 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
 
+from timeline_api.api.releases.resources import encode_cursor
+from timeline_api.exports import EXPORT_FORMATS
+
 
 def slugs(response) -> list[str]:
     assert response.status_code == 200, response.get_json()
@@ -62,20 +65,24 @@ def test_the_changes_feed_walked_in_pages_across_new_releases(timeline):
     empty = client.get(f"/api/v1/changes?since={cursor}").get_json()
     assert empty["items"] == [] and empty["next_cursor"] == cursor and not empty["more"]
     # Two new releases later, the stored cursor gives exactly what happened since.
-    timeline.load("removal")
-    timeline.load("initial")
+    timeline.load("restore")
+    timeline.load("rename")
     later, _ = walk(client, f"/api/v1/changes?since={cursor}&limit=2", 2)
-    # "removal" has same-day-b without saying it was renamed back: a new record.
+    # Release 1's data restored (same-day-b renamed back), then renamed again.
     assert [(c["release"], c["slug"], c["change"]) for c in later] == [
-        (6, "same-day-b", "created"),
-        (6, "same-day-b-renamed", "deleted"),
+        (6, "alpha-plan", "updated"),
+        (6, "same-day-b", "renamed"),
+        (6, "same-day-c", "created"),
+        (6, "gamma-event", "deleted"),
         (7, "alpha-plan", "updated"),
-        (7, "same-day-c", "created"),
-        (7, "gamma-event", "deleted"),
+        (7, "gamma-event", "created"),
+        (7, "same-day-b-renamed", "renamed"),
+        (7, "same-day-c", "deleted"),
     ]
     everything, _ = walk(client, "/api/v1/changes?limit=7", 7)
     assert everything == seen + later  # no gap, no duplicate, oldest first
-    assert later[0]["url"] == "http://localhost/api/v1/events/same-day-b"
+    # Each change links to its record's URL now.
+    assert later[1]["url"] == "http://localhost/api/v1/events/same-day-b-renamed"
 
 
 def test_the_changes_feed_filters_by_kind_and_rejects_foreign_cursors(timeline):
@@ -84,11 +91,11 @@ def test_the_changes_feed_filters_by_kind_and_rejects_foreign_cursors(timeline):
     assert {c["kind"] for c in body["items"]} == {"source", "tag"}
     assert len(body["items"]) == 6
     # The cursor marks the present, past changes of other kinds too.
-    timeline.load("removal")
+    timeline.load("restore")
     after = client.get(f"/api/v1/changes?kind=source&since={body['next_cursor']}").get_json()
     assert after["items"] == []
     events = client.get(f"/api/v1/changes?kind=event&since={body['next_cursor']}").get_json()
-    assert [c["change"] for c in events["items"]] == ["created", "deleted"]
+    assert [c["change"] for c in events["items"]] == ["updated", "renamed", "created", "deleted"]
     bad = client.get("/api/v1/changes?since=WyJkYXRlIiwibmV4dCIsWzFdXQ")
     assert bad.status_code == 400
     assert bad.get_json()["invalid_params"][0]["name"] == "since"
@@ -147,6 +154,55 @@ def test_a_renamed_event_redirects_308_from_its_old_slug(timeline):
     history = timeline.client.get("/api/v1/events/same-day-b/history")
     assert history.status_code == 308
     assert history.headers["Location"].endswith("/api/v1/events/same-day-b-renamed/history")
+
+
+@pytest.mark.parametrize("extension", list(EXPORT_FORMATS))
+def test_an_old_slug_s_export_url_redirects_to_the_same_format(timeline, extension):
+    client = timeline.client
+    response = client.get(f"/api/v1/events/same-day-b.{extension}?as_of=5")
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith(
+        f"/api/v1/events/same-day-b-renamed.{extension}?as_of=5"
+    )
+    followed = client.get(f"/api/v1/events/same-day-b.{extension}", follow_redirects=True)
+    direct = client.get(f"/api/v1/events/same-day-b-renamed.{extension}")
+    assert followed.status_code == 200
+    assert followed.content_type == direct.content_type == EXPORT_FORMATS[extension].media_type
+    gone = client.get(f"/api/v1/events/same-day-c.{extension}")
+    assert gone.status_code == 410 and gone.content_type == "application/problem+json"
+    assert gone.get_json()["removed_in_release"] == 4
+
+
+def test_a_redirect_has_no_body_and_redirects_and_tombstones_may_be_cached(timeline):
+    cache_control = "public, max-age=60, stale-while-revalidate=60"  # as a 200's
+    for path in (
+        "/api/v1/events/same-day-b",
+        "/api/v1/events/same-day-b.ics",
+        "/api/v1/events/same-day-b/history",
+    ):
+        response = timeline.client.get(path)
+        assert response.status_code == 308, path
+        assert response.get_data() == b"" and "Content-Type" not in response.headers, path
+        assert response.headers["Location"].startswith("/api/v1/events/same-day-b-renamed")
+        assert response.headers["Cache-Control"] == cache_control, path
+    gone = timeline.client.get("/api/v1/events/same-day-c")
+    assert gone.status_code == 410
+    assert gone.headers["Cache-Control"] == cache_control
+    # Other problems still are not kept.
+    assert timeline.client.get("/api/v1/events/never-was").headers["Cache-Control"] == "no-store"
+
+
+def test_a_cursor_ahead_of_the_feed_is_a_400(timeline):
+    client = timeline.client
+    _, cursor = walk(client, "/api/v1/changes?limit=100", 100)
+    assert cursor == encode_cursor(20)
+    assert client.get(f"/api/v1/changes?since={cursor}").get_json()["items"] == []
+    response = client.get(f"/api/v1/changes?since={encode_cursor(999)}")
+    assert response.status_code == 400
+    assert response.content_type == "application/problem+json"
+    (param,) = response.get_json()["invalid_params"]
+    assert param["name"] == "since" and "ahead of the feed" in param["reason"]
+    assert "change 999" in param["reason"] and "20" in param["reason"]
 
 
 EXPECTED_SLUGS = {
@@ -249,7 +305,7 @@ def test_last_modified_and_if_modified_since(timeline):
     earlier = format_datetime(modified - dt.timedelta(seconds=1), usegmt=True)
     assert client.get("/api/v1/events", headers={"If-Modified-Since": earlier}).status_code == 200
     # A new release moves it on.
-    timeline.load("initial")
+    timeline.load("restore")
     assert client.get("/api/v1/events", headers={"If-Modified-Since": since}).status_code == 200
 
 
@@ -257,7 +313,7 @@ def test_a_release_with_the_same_data_as_an_earlier_one_is_not_served_from_its_c
     client = timeline.client
     first = client.get("/api/v1/events.atom?as_of=1")
     before = client.get("/api/v1/events.atom")
-    timeline.load("initial")  # the data of release 1 again, as release 6
+    timeline.load("restore")  # the data of release 1 again, as release 6
     after = client.get("/api/v1/events.atom")
     assert after.headers["ETag"] != before.headers["ETag"]
     assert after.headers["ETag"] != first.headers["ETag"]  # other updated times

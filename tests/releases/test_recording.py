@@ -55,7 +55,7 @@ def test_storage_grows_with_changes_not_with_loads(timeline):
 def test_history_is_never_rewritten_by_a_load(timeline):
     old = sorted(Revision.select().where(Revision.release <= 3).tuples())
     old_releases = sorted(Release.select().where(Release.number <= 3).tuples())
-    timeline.load("initial", "Back to the start")
+    timeline.load("restore", "Back to the start")
     assert sorted(Revision.select().where(Revision.release <= 3).tuples()) == old
     assert sorted(Release.select().where(Release.number <= 3).tuples()) == old_releases
 
@@ -63,7 +63,7 @@ def test_history_is_never_rewritten_by_a_load(timeline):
 def test_the_same_data_again_has_the_same_data_version_but_not_the_same_cache_version(
     timeline,
 ):
-    report = timeline.load("initial")
+    report = timeline.load("restore")
     assert report.release.number == 6
     releases = timeline.releases()
     assert releases[5].data_version == releases[0].data_version

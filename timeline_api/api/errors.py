@@ -8,7 +8,6 @@ from flask import Response, request
 from marshmallow import Schema, fields
 from peewee import DatabaseError, InterfaceError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
-from werkzeug.routing import RequestRedirect
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 # Unreachable or locked (OperationalError), a dropped connection (InterfaceError), or a file
@@ -119,7 +118,7 @@ def problem_response(
         mimetype=PROBLEM_MEDIA_TYPE,
         headers=headers,
     )
-    response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault("Cache-Control", "no-store")  # unless the error says so
     return response
 
 
@@ -159,8 +158,8 @@ def handle_http_exception(error: HTTPException) -> Response:
     """Turn any HTTPException (webargs validation, abort(), routing) into a problem."""
     if isinstance(error, InternalServerError):
         return handle_unexpected_error(error.original_exception or error)
-    if isinstance(error, RequestRedirect):  # a renamed record's old URL: 308 with Location
-        return Response(status=error.code, headers={"Location": error.new_url})
+    if error.response is not None:  # made whole where it was raised (history.py's 308)
+        return error.response
     data = getattr(error, "data", None) or {}
     headers = dict(error.get_headers())  # keeps Allow on 405, Retry-After on 503
     headers.pop("Content-Type", None)

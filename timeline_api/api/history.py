@@ -7,20 +7,23 @@ when it never existed.
 
 from typing import NoReturn
 
-from flask import request, url_for
+from flask import Response, current_app, request, url_for
 from flask_smorest import abort
 from marshmallow import Schema, fields
-from werkzeug.routing import RequestRedirect
+from werkzeug.exceptions import HTTPException
 
+from timeline_api.api.caching import public_cache_control
 from timeline_api.models import Release
 from timeline_api.releases.lookup import history, record_of, what_became_of
 from timeline_api.releases.records import PLURALS, utc
 
 HISTORY_DOC = {"description": "The record's revisions, newest first."}
 REDIRECT_DOC = {
-    "description": "The record was renamed: `Location` is its URL now (query string kept).",
+    "description": "The record was renamed: `Location` is the same URL with its slug now "
+    "(format and query string kept). No body.",
     "headers": {
-        "Location": {"description": "The renamed record's URL.", "schema": {"type": "string"}}
+        "Location": {"description": "The renamed record's URL.", "schema": {"type": "string"}},
+        "Cache-Control": "CacheControl",
     },
 }
 
@@ -37,11 +40,30 @@ def release_url(number: int) -> str:
     return url_for("releases.get_release", number=number, _external=True)
 
 
-def _redirect(endpoint: str, slug: str) -> NoReturn:
-    location = url_for(endpoint, slug=slug)
+class PermanentRedirect(HTTPException):
+    """A 308 answered with the response it carries (errors.handle_http_exception): werkzeug's
+    own RequestRedirect is a routing exception, which Flask answers with an HTML page."""
+
+    code = 308
+
+
+def _cache_control() -> str:
+    """A rename or a removal holds until a later release changes the record again (a
+    rename back, a restored record), so caches keep these answers as long as a 200's."""
+    return public_cache_control(current_app.config["CACHE_MAX_AGE"])
+
+
+def _redirect(slug: str) -> NoReturn:
+    """308 to the URL asked for with `slug` in place of the old one: the same route, so an
+    export keeps its format, and the same query string. No body: clients follow Location,
+    and any body would be in a format other than the one asked for."""
+    location = url_for(request.endpoint, **{**request.view_args, "slug": slug})
     if request.query_string:
         location += "?" + request.query_string.decode("latin-1")
-    raise RequestRedirect(location)
+    response = Response(status=308, headers={"Location": location})
+    del response.headers["Content-Type"]
+    response.headers["Cache-Control"] = _cache_control()
+    raise PermanentRedirect(response=response)
 
 
 def answer_missing(kind: str, slug: str, shown: Release | None = None) -> NoReturn:
@@ -50,7 +72,7 @@ def answer_missing(kind: str, slug: str, shown: Release | None = None) -> NoRetu
     if missing is None:
         abort(404, message=f"No {kind} with slug {slug!r}.")
     if missing.moved_to is not None:
-        _redirect(f"{PLURALS[kind]}.get_{kind}", missing.moved_to)
+        _redirect(missing.moved_to)
     removed = missing.removed_in
     history_link = history_url(kind, slug)
     abort(
@@ -62,7 +84,10 @@ def answer_missing(kind: str, slug: str, shown: Release | None = None) -> NoRetu
             "release": release_url(removed.number),
             "history": history_link,
         },
-        headers={"Link": f'<{history_link}>; rel="version-history"'},
+        headers={
+            "Link": f'<{history_link}>; rel="version-history"',
+            "Cache-Control": _cache_control(),
+        },
     )
 
 
@@ -72,7 +97,7 @@ def history_response(kind: str, slug: str) -> dict:
     if record is None:
         missing = what_became_of(kind, slug)
         if missing is not None and missing.moved_to is not None:
-            _redirect(f"{PLURALS[kind]}.get_{kind}_history", missing.moved_to)
+            _redirect(missing.moved_to)
         abort(404, message=f"No {kind} with slug {slug!r}, now or in any release.")
     current = record.deleted_release is None
     return {

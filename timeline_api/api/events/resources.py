@@ -182,7 +182,9 @@ def _no_fields_in_exports(params: dict) -> None:
 )
 @events_blueprint.arguments(EventExportArgsSchema, location="query", as_kwargs=True)
 @events_blueprint.response(200, description="The event in the format.")
+@events_blueprint.alt_response(308, **REDIRECT_DOC)
 @events_blueprint.alt_response(404, response="NOT_FOUND")
+@events_blueprint.alt_response(410, response="GONE")
 @events_blueprint.doc(
     responses={200: {"content": {**export_documentation(), "application/json": {"schema": {}}}}}
 )
@@ -192,7 +194,9 @@ def export_event(slug: str, extension: str, **params):
     """Download one event in an export format
 
     `/api/v1/events/{slug}.ics` is a calendar holding this one event, `.geojson` a
-    one-feature map, and so on for every export format; `as_of` as on the event.
+    one-feature map, and so on for every export format; `as_of` as on the event. A
+    removed event answers 410 Gone; a renamed one's old URL 308 to the same format at
+    its new slug, so a subscribed calendar keeps getting a calendar.
     """
     with showing(params.pop("as_of", None)) as shown:
         event = Event.get_or_none(Event.slug == slug)

@@ -4,6 +4,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+from typing import NoReturn
 from urllib.parse import urlencode
 
 from flask import Response, request, url_for
@@ -80,13 +81,16 @@ def decode_cursor(token: str) -> int:
         ):
             raise ValueError(token)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        reason = "not a cursor issued by this feed; start again without it."
-        abort(
-            400,
-            message=f"Invalid cursor: {reason}",
-            invalid_params=[{"name": "since", "in": "query", "reason": reason}],
-        )
+        _reject_since("not a cursor issued by this feed; start again without it.")
     return revision_id
+
+
+def _reject_since(reason: str) -> NoReturn:
+    abort(
+        400,
+        message=f"Invalid cursor: {reason}",
+        invalid_params=[{"name": "since", "in": "query", "reason": reason}],
+    )
 
 
 def _change_fields(change: dict) -> dict:
@@ -184,12 +188,19 @@ def list_changes(kind: list[str], limit: int, since: str | None = None):
     """
     after = decode_cursor(since) if since else 0
     head = head_revision_id()  # read first: later changes wait for the next request
+    if after > head:
+        # Not issued by this feed (another database, or made up): answering "nothing new"
+        # would make the client skip the changes up to it when they happen.
+        _reject_since(
+            f"ahead of the feed: it names change {after}, and the latest change is {head}; "
+            "start again without it."
+        )
     changes = changes_after(after, head, kind or None, limit + 1)
     more = len(changes) > limit
     changes = changes[:limit]
     # At the end of the feed the cursor marks the present (every change up to `head` was
     # seen, the other kinds' too), so the next request reads nothing twice.
-    next_id = changes[-1]["id"] if more else max(head, after)
+    next_id = changes[-1]["id"] if more else head
     body = {
         "items": [_change_fields(change) for change in changes],
         "next_cursor": encode_cursor(next_id),

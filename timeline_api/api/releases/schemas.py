@@ -42,7 +42,8 @@ class ChangeQueryArgsSchema(Schema):
         ],
         metadata={
             "description": "A `next_cursor` from an earlier page: only the changes after it. "
-            "Omit it to start from the first release. Cursors stay valid forever.",
+            "Omit it to start from the first release. Cursors stay valid forever; one this "
+            "feed did not issue (malformed, or ahead of its latest change) is a 400.",
             "parameter_examples": {
                 "start": {"summary": "From the first release", "value": ""},
                 "cursor": {"summary": "A cursor as found in next_cursor", "value": CURSOR_EXAMPLE},
