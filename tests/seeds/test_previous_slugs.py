@@ -1,8 +1,12 @@
 """`previous_slugs:` records a rename; check-seeds rejects one that is still in use."""
 
+import shutil
+
 import pytest
 import yaml
 
+from tests.seeds.test_loader import snapshot
+from timeline_api.models import Record
 from timeline_api.seeds import SeedError, check_seeds, load_seeds
 
 
@@ -54,3 +58,33 @@ def test_an_invalid_previous_slug_stops_the_load(empty_db, seeds_copy):
     with pytest.raises(SeedError) as error:
         load_seeds(seeds_copy)
     assert "previous_slugs.0" in str(error.value)
+
+
+def test_a_new_record_may_not_take_a_slug_renamed_away(timeline, tmp_path):
+    """The old slug redirects for good: a new record there would take over its links and
+    its feed and calendar ids. Only the database knows, so the load refuses it."""
+    folder = shutil.copytree(timeline.folders["rename"], tmp_path / "reuse")
+    edit(folder / "events" / "same-day-b-renamed.yaml", lambda d: d.pop("previous_slugs"))
+    gamma = yaml.safe_load((folder / "events" / "gamma-event.yaml").read_text())
+    gamma.update(slug="same-day-b", title="An unrelated event")
+    (folder / "events" / "same-day-b.yaml").write_text(yaml.safe_dump(gamma))
+    assert check_seeds(folder) == []  # valid on its own
+    timeline.folders["reuse"] = folder
+    before = snapshot()
+    with pytest.raises(SeedError) as error:
+        timeline.load("reuse")
+    (problem,) = error.value.problems
+    assert (problem.file.rsplit("/", 1)[-1], problem.field) == ("same-day-b.yaml", "slug")
+    assert "renamed to 'same-day-b-renamed' in release 5" in problem.reason
+    lines = (folder / "events" / "same-day-b.yaml").read_text().splitlines()
+    assert lines[problem.line - 1].startswith("slug: same-day-b")
+    assert snapshot() == before
+
+
+def test_a_removed_record_may_come_back_under_its_own_slug(timeline):
+    record = Record.get((Record.kind == "event") & (Record.slug == "same-day-c"))
+    assert record.deleted_release == 4
+    report = timeline.load("restore")  # same-day-c is back
+    assert report.release.counts["event"]["created"] == 1
+    restored = Record.get((Record.kind == "event") & (Record.slug == "same-day-c"))
+    assert restored.id == record.id and restored.deleted_release is None

@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import chunked, fn
 
 from timeline_api.bulk import insert_rows, raw_rows, update_rows
 from timeline_api.models import Record, Release, Revision
@@ -26,6 +26,16 @@ class RecordedRelease:
     counts: dict[str, dict[str, int]]
     # {kind: slugs of the records it changed}, a renamed record's old slug too
     changed: dict[str, set[str]] = field(default_factory=dict)
+
+
+class SlugsRenamedAway(Exception):
+    """New records whose slug an earlier release renamed a record of their kind away from:
+    the old slug redirects to that record for good, and a new record there would take over
+    its links and its feed and calendar ids. Nothing is written."""
+
+    def __init__(self, reused: list[tuple[dict, str]]):
+        self.reused = reused  # (the seed record, the reason)
+        super().__init__("; ".join(reason for _, reason in reused))
 
 
 @dataclass
@@ -75,6 +85,7 @@ def record_release(
     counts = {kind: Counter() for kind in KINDS}
     changed: dict[str, set[str]] = {kind: set() for kind in KINDS}
     event_meta = {}
+    reused: list[tuple[dict, str]] = []
 
     def revise(head: _Head, kind: str, slug: str, change: str, text: str | None, previous=None):
         nonlocal next_revision
@@ -117,6 +128,7 @@ def record_release(
         desired = encoded[kind]
         desired_slugs = {item.slug for item in desired}
         claimed: set[str] = set()
+        created: dict[str, dict] = {}  # slug: seed record, of the records new to the data
         for item in desired:
             record, slug, content_digest = item.record, item.slug, item.digest
             head, change, previous = live.get(slug), None, None
@@ -137,6 +149,7 @@ def record_release(
                         head = _Head(next_record, slug, "", 0, number, number, None, kind, True)
                         next_record += 1
                         new_records.append(head)
+                        created[slug] = record
             if change is not None:
                 head.slug, head.digest = slug, content_digest
                 head.revision += 1
@@ -156,7 +169,17 @@ def record_release(
                 head.updated_release = head.deleted_release = number
                 changed_records.append(head)
                 revise(head, kind, slug, "deleted", None)
+        for old, (new, release) in _renamed_away(kind, sorted(created)).items():
+            reason = (
+                f"{old!r} was the slug of the {kind} renamed to {new!r} in release {release}, "
+                f"whose old URLs redirect there for good, so a new {kind} cannot take it. "
+                f"Choose another slug; or, to rename that {kind} back instead, list {new!r} "
+                "in this file's previous_slugs"
+            )
+            reused.append((created[old], reason))
 
+    if reused:
+        raise SlugsRenamedAway(reused)
     if not revisions:
         return None, event_meta
     insert_rows(Record, [{"kind": head.kind, **_record_row(head)} for head in new_records])
@@ -166,6 +189,21 @@ def record_release(
         number, created_at, counts, changed, data_version, event_count, message
     )
     return release, event_meta
+
+
+def _renamed_away(kind: str, slugs: list[str]) -> dict[str, tuple[str, int]]:
+    """{slug: (the slug it was renamed to, in which release)} of those `slugs` that a record
+    of `kind` was renamed away from (the latest such rename)."""
+    found = {}
+    for batch in chunked(slugs, 500):
+        query = (
+            Revision.select(Revision.previous_slug, Revision.slug, Revision.release)
+            .where((Revision.kind == kind) & Revision.previous_slug.in_(batch))
+            .order_by(Revision.id)
+        )
+        for old, new, release in query.tuples():
+            found[old] = (new, release)
+    return found
 
 
 def _write_release(

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from timeline_api.releases.recording import SlugsRenamedAway
 from timeline_api.seeds.dataset import read_dataset
 from timeline_api.seeds.files import SeedProblem
 from timeline_api.seeds.parsed import parsed_files
@@ -57,4 +58,12 @@ def load_seeds(seeds_dir: Path | str, message: str | None = None) -> LoadReport:
         dataset, problems = read_dataset(Path(seeds_dir), known=parsed_files())
         if problems:
             raise SeedError(problems)
-        return write_dataset(dataset, message)
+        try:
+            return write_dataset(dataset, message)
+        except SlugsRenamedAway as error:  # known only from the history: rolled back
+            raise SeedError(
+                [
+                    dataset.files[record["_file"]].problem((*record["_path"], "slug"), reason)
+                    for record, reason in error.reused
+                ]
+            ) from None
