@@ -3,6 +3,7 @@
 import argparse
 import errno
 import os
+import signal
 import socket
 import sys
 from importlib import metadata
@@ -51,7 +52,20 @@ def _releases(args: argparse.Namespace) -> int:
     from timeline_api.releases.cli import print_releases
 
     _bind_loaded_database()
-    return print_releases(args.limit)
+    return print_releases(None if args.all else args.limit)
+
+
+def _release_count(text: str) -> int:
+    """--limit: at least 1 (0 and negative numbers once listed every release; --all says so)."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(
+            "must be a whole number of 1 or more (--all lists every release)"
+        )
+    return count
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -205,7 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(handler=_seed)
 
     releases = commands.add_parser("releases", help="list the releases, newest first")
-    releases.add_argument("--limit", type=int, default=20, help="how many (default 20; 0: all)")
+    shown = releases.add_mutually_exclusive_group()
+    shown.add_argument("--limit", type=_release_count, default=20, help="how many (default 20)")
+    shown.add_argument("--all", action="store_true", help="every release")
     releases.set_defaults(handler=_releases)
 
     history = commands.add_parser("history", help="print every revision of one record")
@@ -249,10 +265,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.gunicorn_args = extra
     try:
-        return args.handler(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # a reader gone away shows here, not in Python's flush at exit
+        return status
     except ValueError as error:  # invalid configuration
         print(f"timeline-api: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `timeline-api releases | head -1`: the reader has what it wanted. No traceback;
+        # the status a shell gives a command SIGPIPE ended; output from now on goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 if __name__ == "__main__":

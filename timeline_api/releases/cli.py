@@ -17,9 +17,10 @@ def _counts(counts: dict) -> str:
     return "; ".join(parts)
 
 
-def print_releases(limit: int) -> int:
+def print_releases(limit: int | None) -> int:
+    """The newest `limit` releases (None: all of them)."""
     query = Release.select().order_by(Release.number.desc())
-    if limit > 0:
+    if limit is not None:
         query = query.limit(limit)
     releases = list(query)
     if not releases:
