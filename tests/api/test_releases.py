@@ -217,6 +217,17 @@ def test_as_of_outside_the_releases_is_422(timeline, as_of, reason):
     problem = response.get_json()
     assert problem["invalid_params"][0]["name"] == "as_of"
     assert reason in problem["invalid_params"][0]["reason"]
+    assert problem["detail"].startswith("Invalid query parameter: 'as_of': ")
+
+
+def test_as_of_today_is_the_current_release_and_tomorrow_is_the_future(timeline):
+    today = dt.datetime.now(dt.UTC).date()
+    current = timeline.client.get("/api/v1/events?limit=100")
+    response = timeline.client.get(f"/api/v1/events?as_of={today}&limit=100")
+    assert response.status_code == 200
+    assert response.get_json()["items"] == current.get_json()["items"]
+    tomorrow = today + dt.timedelta(days=1)
+    assert timeline.client.get(f"/api/v1/events?as_of={tomorrow}").status_code == 422
 
 
 def test_as_of_with_search_is_a_clear_422(timeline):
