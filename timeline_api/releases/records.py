@@ -15,9 +15,9 @@ KINDS = ("source", "actor", "tag", "event")
 PLURALS = {"source": "sources", "actor": "actors", "tag": "tags", "event": "events"}
 CHANGES = ("created", "updated", "deleted", "renamed")
 NOT_CONTENT = ("previous_slugs",)  # how a record was renamed, kept in its revision instead
-# Fields the record format gained after releases began, with the value a record had before
-# it gained them: revisions are never rewritten, so older ones are read with these filled
-# in (a field added to the seed format later belongs here too).
+# Fields the record format gained after releases began, and what a revision stored without
+# one means: revisions are never rewritten, so every reader fills these in (stored_content);
+# a field the records gain later belongs here too.
 LATER_FIELDS: dict[str, dict[str, object]] = {
     "source": {"article_sha256": None, "article_checked": None},  # migration 0005
     "event": {"location": None, "coordinates": None},  # migration 0004
