@@ -302,3 +302,23 @@ def test_a_past_release_still_being_prepared_is_a_503_with_retry_after(timeline,
     release_build.set()
     monkeypatch.setattr(snapshots, "BUILD_WAIT_SECONDS", 10)
     assert set(slugs(timeline.client.get("/api/v1/events?as_of=2&limit=100"))) == EXPECTED_SLUGS[2]
+
+
+def test_a_past_release_that_fails_to_build_leaves_no_partial_file(timeline, monkeypatch):
+    from collections import OrderedDict
+
+    from timeline_api.releases import snapshots
+    from timeline_api.seeds import sync
+
+    def broken_sync(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    real_sync = sync.sync_tables
+    monkeypatch.setattr(snapshots, "_open", OrderedDict())
+    monkeypatch.setattr(sync, "sync_tables", broken_sync)
+    for _ in range(2):
+        assert timeline.client.get("/api/v1/events?as_of=2").status_code == 500
+    assert list(snapshots.snapshot_dir().iterdir()) == []
+    monkeypatch.setattr(sync, "sync_tables", real_sync)  # tried again at the next request
+    assert set(slugs(timeline.client.get("/api/v1/events?as_of=2&limit=100"))) == EXPECTED_SLUGS[2]
+    assert [path.suffix for path in snapshots.snapshot_dir().iterdir()] == [".sqlite3"]

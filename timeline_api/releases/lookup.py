@@ -2,14 +2,13 @@
 and a record's revisions with what each one changed."""
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 
 from peewee import fn
 
 from timeline_api.models import Record, Release, Revision
-from timeline_api.releases.records import utc
+from timeline_api.releases.records import stored_content, utc
 
 
 class AsOfError(ValueError):
@@ -138,7 +137,11 @@ def history(record: Record) -> list[dict]:
     )
     entries, previous = [], None
     for revision in revisions:
-        content = json.loads(revision.content) if revision.content is not None else None
+        content = (
+            stored_content(revision.kind, revision.content)
+            if revision.content is not None
+            else None
+        )
         entries.append(
             {
                 "revision": revision.number,
