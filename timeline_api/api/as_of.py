@@ -23,10 +23,11 @@ AS_OF_PATTERN = (
 AS_OF_DESCRIPTION = (
     "Answer with the data exactly as published in a past release: its number (`3`), or an "
     "ISO 8601 date-time (`2026-12-01T12:00:00Z`, UTC when no offset is given) or date (the "
-    "end of that day, UTC; today means now) for the release that was current then. Before the first release "
-    "or in the future is a 422. Cannot be combined with `q` (full-text search covers the "
-    "current release only): that is a 422 too. The first request for a large past release "
-    "may answer 503 with Retry-After while that release is prepared for reading."
+    "end of that day, UTC; today means now) for the release that was current then. Before "
+    "the first release or in the future is a 422. Cannot be combined with `q` (full-text "
+    "search covers the current release only): that is a 422 too. The first request for a "
+    "large past release may answer 503 with Retry-After while that release is prepared for "
+    "reading."
 )
 
 
