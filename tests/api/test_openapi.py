@@ -96,3 +96,34 @@ def test_no_list_parameter_declares_a_default_a_client_would_send(client):
     assert "20 when omitted" in limit["description"]
     assert client.get("/api/v1/events").get_json()["limit"] == 20
     assert client.get("/api/v1/events?format=csv").status_code == 200
+
+
+def _example_url(client, path: str) -> str:
+    """`path` with its parameters filled from the data: the first item of the list the
+    path belongs to, release 1, the events table, the CSV export."""
+    collection = path.removeprefix("/api/v1/").split("/")[0]
+    url = path.replace("{number}", "1").replace("{table}", "events")
+    url = url.replace("{extension}", "csv")
+    if "{slug}" in url:
+        slug = client.get(f"/api/v1/{collection}?limit=1").get_json()["items"][0]["slug"]
+        url = url.replace("{slug}", slug)
+    return url
+
+
+def test_answers_documented_with_last_modified_carry_it_and_honour_if_modified_since(
+    client, document
+):
+    documented = [
+        path
+        for path, method, operation, _ in operations(document)
+        if method == "get" and "Last-Modified" in operation["responses"]["200"]["headers"]
+    ]
+    assert "/api/v1/events" in documented and "/api/v1/changes.atom" in documented
+    for path in documented:
+        url = _example_url(client, path)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        modified = response.headers.get("Last-Modified")
+        assert modified, url
+        again = client.get(url, headers={"If-Modified-Since": modified})
+        assert again.status_code == 304, url

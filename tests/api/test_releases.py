@@ -273,6 +273,17 @@ def test_as_of_outside_the_releases_is_422(timeline, as_of, reason):
     problem = response.get_json()
     assert problem["invalid_params"][0]["name"] == "as_of"
     assert reason in problem["invalid_params"][0]["reason"]
+    assert problem["detail"].startswith("Invalid query parameter: 'as_of': ")
+
+
+def test_as_of_today_is_the_current_release_and_tomorrow_is_the_future(timeline):
+    today = dt.datetime.now(dt.UTC).date()
+    current = timeline.client.get("/api/v1/events?limit=100")
+    response = timeline.client.get(f"/api/v1/events?as_of={today}&limit=100")
+    assert response.status_code == 200
+    assert response.get_json()["items"] == current.get_json()["items"]
+    tomorrow = today + dt.timedelta(days=1)
+    assert timeline.client.get(f"/api/v1/events?as_of={tomorrow}").status_code == 422
 
 
 def test_as_of_with_search_is_a_clear_422(timeline):
@@ -347,3 +358,23 @@ def test_a_past_release_still_being_prepared_is_a_503_with_retry_after(timeline,
     release_build.set()
     monkeypatch.setattr(snapshots, "BUILD_WAIT_SECONDS", 10)
     assert set(slugs(timeline.client.get("/api/v1/events?as_of=2&limit=100"))) == EXPECTED_SLUGS[2]
+
+
+def test_a_past_release_that_fails_to_build_leaves_no_partial_file(timeline, monkeypatch):
+    from collections import OrderedDict
+
+    from timeline_api.releases import snapshots
+    from timeline_api.seeds import sync
+
+    def broken_sync(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    real_sync = sync.sync_tables
+    monkeypatch.setattr(snapshots, "_open", OrderedDict())
+    monkeypatch.setattr(sync, "sync_tables", broken_sync)
+    for _ in range(2):
+        assert timeline.client.get("/api/v1/events?as_of=2").status_code == 500
+    assert list(snapshots.snapshot_dir().iterdir()) == []
+    monkeypatch.setattr(sync, "sync_tables", real_sync)  # tried again at the next request
+    assert set(slugs(timeline.client.get("/api/v1/events?as_of=2&limit=100"))) == EXPECTED_SLUGS[2]
+    assert [path.suffix for path in snapshots.snapshot_dir().iterdir()] == [".sqlite3"]

@@ -5,10 +5,13 @@ import json
 import pytest
 
 from tests.release_timeline import STEPS, seed_folders
+from timeline_api.app import create_app
+from timeline_api.config import Config
 from timeline_api.database import bind_database, migrate_database
 from timeline_api.models import DatasetState, Event, Record, Release, Revision, database
 from timeline_api.releases.lookup import field_changes
-from timeline_api.releases.records import iso, release_version
+from timeline_api.releases.records import LATER_FIELDS, iso, release_version
+from timeline_api.releases.snapshots import snapshot_dir
 from timeline_api.seeds import SeedError, load_seeds
 
 
@@ -133,32 +136,95 @@ def test_concurrent_loads_of_the_same_seeds_make_one_release(database_url, tmp_p
     assert Release.select().count() == 1
 
 
-def test_an_existing_database_is_migrated_to_release_1(database_url, tmp_path):
-    """A database loaded before releases existed: its state becomes release 1, and loading
-    the same seeds again is still a no-op."""
+def _take_releases_away(order: str) -> list[str]:
+    """Take a loaded database back to before releases, as a deployed one was: "in order"
+    reverts 0003 and every migration after it; "out of order" reverts only 0003 and 0006,
+    so 0004's places and 0005's fingerprints stay, as on a database loaded before releases
+    were merged (0003 is numbered before 0004 and 0005 but was merged after them)."""
     from playhouse.migrations import Runner
 
     from timeline_api.database import MIGRATIONS_DIR
 
+    runner = Runner(database.obj, str(MIGRATIONS_DIR))
+    with database.atomic():
+        if order == "in order":
+            return runner.down("0003_add_releases")
+        taken_down = []
+        for migration in reversed(runner.migrations()):
+            if migration.name in ("0003_add_releases", "0006_add_seed_file_cache"):
+                migration.load().down(runner.migrator, database.obj)
+                runner.History.delete().where(runner.History.name == migration.name).execute()
+                taken_down.append(migration.name)
+    return taken_down
+
+
+AS_OF_1 = [
+    "/api/v1/events?as_of=1&limit=100",
+    "/api/v1/events/facets?as_of=1",
+    "/api/v1/events/alpha-plan?as_of=1",
+    "/api/v1/events.csv?as_of=1",
+    "/api/v1/events.geojson?as_of=1",
+]
+
+
+def test_revisions_stored_before_the_format_gained_a_field_read_it_as_its_default(
+    timeline, monkeypatch
+):
+    """A database migrated to releases by earlier code kept release 1 without the fields
+    the record format gained later: as_of and histories read them as LATER_FIELDS says."""
+    from collections import OrderedDict
+
+    from timeline_api.releases import snapshots
+
+    monkeypatch.setattr(snapshots, "_open", OrderedDict())  # no other test's release 1
+    for revision in Revision.select().where(Revision.release == 1):
+        content = json.loads(revision.content)
+        for name in LATER_FIELDS.get(revision.kind, {}):
+            content.pop(name, None)
+        Revision.update(content=json.dumps(content)).where(Revision.id == revision.id).execute()
+    client = timeline.client
+    for url in AS_OF_1:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.get_data(as_text=True))
+    alpha = client.get("/api/v1/events/alpha-plan?as_of=1").get_json()
+    assert alpha["title"] == "Alpha Ministry announces a privacy plan"
+    assert not alpha.get("location")  # release 1 now reads as not placed
+    history = client.get("/api/v1/events/alpha-plan/history").get_json()["revisions"]
+    placed = {change["field"]: change["old"] for change in history[0]["fields"]}
+    assert placed == {"coordinates": None, "location": None, "title": alpha["title"]}
+    assert client.get("/api/v1/sources/gazette-one/history").status_code == 200
+    assert client.get("/api/v1/changes?kind=event").status_code == 200
+
+
+@pytest.mark.parametrize("order", ["in order", "out of order"])
+def test_an_existing_database_is_migrated_to_release_1(database_url, tmp_path, order):
+    """A database loaded before releases existed: its state becomes release 1, every past
+    release answers, and loading the same seeds again adds at most what the tables could
+    not have kept (in order, 0004 and 0005 came after 0003), then nothing."""
     folders = seed_folders(tmp_path / "seeds")
     bind_database(database_url, role="command")
     migrate_database()
     load_seeds(folders["rename"])
-    # Take the database back to before migration 0003 (and those after it), as a deployed
-    # one was.
-    with database.atomic():
-        taken_down = Runner(database.obj, str(MIGRATIONS_DIR)).down("0003_add_releases")
+    taken_down = _take_releases_away(order)
     assert migrate_database() == sorted(taken_down)
     (release,) = Release.select()
     assert release.number == 1 and "migration 0003" in release.message
     assert counts(release)["event"]["created"] == 6
     assert Event.get(Event.slug == "alpha-plan").revision == 1
     assert DatasetState.get_by_id(1).release == 1
-    # The tables kept no resolved place (migration 0004 came after), no curator's
-    # coordinates, no article fingerprints (0005): the first load adds them, as a release
-    # of its own, and nothing else.
+    client = create_app(Config(DATABASE_URL=database_url, TESTING=True)).test_client()
+    as_migrated = {url: client.get(url) for url in AS_OF_1}  # release 1 is the current one
+    assert {url: r.status_code for url, r in as_migrated.items()} == dict.fromkeys(AS_OF_1, 200)
+
+    bind_database(database_url, role="command")
     first = load_seeds(folders["rename"]).release
-    if first is not None:
+    if order == "out of order":
+        # The tables kept every field a load records: nothing to add.
+        assert first is None
+    elif first is not None:
+        # The tables kept no resolved place (migration 0004 came after), no curator's
+        # coordinates, no article fingerprints (0005): the first load adds them, as a
+        # release of its own, and nothing else.
         assert first.counts["event"]["created"] == first.counts["event"]["deleted"] == 0
         for revision in Revision.select().where(Revision.release == first.number):
             before = (
@@ -167,10 +233,9 @@ def test_an_existing_database_is_migrated_to_release_1(database_url, tmp_path):
                 .order_by(Revision.id.desc())
                 .first()
             )
-            old = json.loads(before.content)
-            changes = field_changes(old, json.loads(revision.content))
-            # Only fields the migrated tables did not keep (later migrations' additions).
-            assert all(change["field"] not in old for change in changes)
+            changes = field_changes(json.loads(before.content), json.loads(revision.content))
+            later = LATER_FIELDS.get(revision.kind, {})
+            assert {change["field"] for change in changes} <= set(later)
     assert load_seeds(folders["rename"]).release is None
     report = load_seeds(folders["initial"])
     assert report.release.number == (2 if first is None else 3)
@@ -180,6 +245,15 @@ def test_an_existing_database_is_migrated_to_release_1(database_url, tmp_path):
         "deleted": 2,
         "renamed": 0,
     }
+    # Release 1 is now a past one, read from its revisions: as it was served.
+    for url, then in as_migrated.items():
+        now = client.get(url)
+        assert now.status_code == 200, (url, now.get_data(as_text=True))
+        assert now.get_data() == then.get_data(), url
+    assert [path.name[:10] for path in snapshot_dir().iterdir()] == ["release-1-"]
+    history = client.get("/api/v1/events/alpha-plan/history")
+    assert history.status_code == 200
+    assert client.get("/api/v1/sources/gazette-one/history").status_code == 200
 
 
 @pytest.mark.parametrize("step", STEPS)

@@ -45,21 +45,27 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 
+from timeline_api.api.caching import DATA_BLUEPRINTS
 from timeline_api.api.errors import PROBLEM_MEDIA_TYPE, ProblemSchema
 from timeline_api.api.negotiation import require_json_acceptable
 
 API_PREFIX = "/api/v1"
 EXAMPLE_ETAG = '"5f2b1c0e9a7d4e3b8c6a1f0d2e4b6a8c9d0e1f2a"'
+EXAMPLE_LAST_MODIFIED = "Tue, 01 Dec 2026 21:59:50 GMT"
 
 
 class ConditionalGetPlugin(BasePlugin):
-    """Documents what every GET does (ETag, If-None-Match, 304, Cache-Control) in one place."""
+    """Documents what every GET does (ETag, If-None-Match, 304, Cache-Control) in one
+    place, and what answers made from the data add (Last-Modified, If-Modified-Since)."""
 
-    def operation_helper(self, path=None, operations=None, **kwargs):
+    def operation_helper(self, path=None, operations=None, rule=None, **kwargs):
         get = (operations or {}).get("get")
         if get is None:
             return
+        from_data = rule is not None and rule.endpoint.split(".", 1)[0] in DATA_BLUEPRINTS
         get.setdefault("parameters", []).append("IfNoneMatch")
+        if from_data:
+            get["parameters"].append("IfModifiedSince")
         responses = get.setdefault("responses", {})
         responses.setdefault(304, "NOT_MODIFIED")
         # Only when the deployment sets RATE_LIMIT (timeline_api/api/rate_limits.py).
@@ -72,6 +78,8 @@ class ConditionalGetPlugin(BasePlugin):
             headers = ok.setdefault("headers", {})
             headers.setdefault("ETag", "ETag")
             headers.setdefault("Cache-Control", "CacheControl")
+            if from_data:
+                headers.setdefault("Last-Modified", "LastModified")
 
 
 class OperationIdPlugin(BasePlugin):
@@ -165,6 +173,26 @@ class Api(SmorestApi):
                 "unchanged, the answer is 304 Not Modified with no body.",
                 "schema": {"type": "string"},
                 "example": EXAMPLE_ETAG,
+            },
+        )
+        self.spec.components.header(
+            "LastModified",
+            {
+                "description": "When the release this answer shows was published (the "
+                "current one, or the one `as_of` names); send it back in If-Modified-Since.",
+                "schema": {"type": "string", "example": EXAMPLE_LAST_MODIFIED},
+            },
+        )
+        self.spec.components.parameter(
+            "IfModifiedSince",
+            "header",
+            {
+                "name": "If-Modified-Since",
+                "description": "A Last-Modified from an earlier answer: if no release "
+                "was published since, the answer is 304 Not Modified with no body. "
+                "If-None-Match, when also sent, takes precedence (RFC 9110).",
+                "schema": {"type": "string"},
+                "example": EXAMPLE_LAST_MODIFIED,
             },
         )
 

@@ -23,10 +23,11 @@ AS_OF_PATTERN = (
 AS_OF_DESCRIPTION = (
     "Answer with the data exactly as published in a past release: its number (`3`), or an "
     "ISO 8601 date-time (`2026-12-01T12:00:00Z`, UTC when no offset is given) or date (the "
-    "end of that day, UTC) for the release that was current then. Before the first release "
-    "or in the future is a 422. Cannot be combined with `q` (full-text search covers the "
-    "current release only): that is a 422 too. The first request for a large past release "
-    "may answer 503 with Retry-After while that release is prepared for reading."
+    "end of that day, UTC; today means now) for the release that was current then. Before "
+    "the first release or in the future is a 422. Cannot be combined with `q` (full-text "
+    "search covers the current release only): that is a 422 too. The first request for a "
+    "large past release may answer 503 with Retry-After while that release is prepared for "
+    "reading."
 )
 
 
@@ -46,11 +47,8 @@ def as_of_field() -> fields.String:
 
 
 def _invalid(name: str, reason: str):
-    abort(
-        422,
-        message=f"Invalid query parameter '{name}': {reason}",
-        invalid_params=[{"name": name, "in": "query", "reason": reason}],
-    )
+    # The detail is worded as for any other invalid parameter (api/errors.py).
+    abort(422, invalid_params=[{"name": name, "in": "query", "reason": reason}])
 
 
 @contextmanager

@@ -1,8 +1,11 @@
 """Releases and revisions; an already loaded database becomes release 1.
 
 The tables are frozen copies of the models, and the existing data is read with plain SQL
-over the columns that exist at this point, so later migrations cannot change what this
-one does.
+over the columns that exist when this runs, so later migrations cannot change what this
+one does. On a database loaded before releases were merged, 0004 (places) and 0005
+(article fingerprints) ran first, although numbered after this one: their columns then
+hold what the loader records, and release 1 keeps it, so loading the same seeds again
+changes nothing. A field the tables do not have yet is recorded as LATER_FIELDS says.
 """
 
 import datetime as dt
@@ -11,6 +14,7 @@ from peewee import *
 
 from timeline_api.releases.recording import record_release
 from timeline_api.releases.records import (
+    LATER_FIELDS,
     content_version,
     encode_records,
     iso,
@@ -82,35 +86,56 @@ def _rows(db, sql: str) -> list[tuple]:
     return list(db.execute_sql(sql).fetchall())
 
 
+SOURCE_COLUMNS = (
+    "slug",
+    "publisher",
+    "publisher_note",
+    "headline",
+    "dateline",
+    "published_as_given",
+    "published",
+    "published_precision",
+    "published_note",
+    "language",
+    "article_file",
+    "url",
+)
+# A place row as the loader records it in an event's `location` (migration 0004's table).
+PLACE_COLUMNS = (
+    "slug",
+    "name",
+    "country",
+    "latitude",
+    "longitude",
+    "gazetteer_id",
+    "geo_precision",
+    "coordinates_from",
+)
+
+
+def _columns(db, table: str) -> set[str]:
+    return {column.name for column in db.get_columns(table)}
+
+
+def _location(place: dict) -> tuple[dict | None, dict | None]:
+    """An event's (location, coordinates) from its place row (all None: not placed). The
+    curator's coordinates are the place's own when the curator placed it (seeds/places.py:
+    every event naming that place gives those same coordinates)."""
+    if place["slug"] is None:
+        return None, None
+    if place["coordinates_from"] != "curator":
+        return place, None
+    return place, {"latitude": place["latitude"], "longitude": place["longitude"]}
+
+
 def _existing_records(db) -> dict[str, list[dict]]:
     """The loaded data in the seed files' form (what the loader compares releases in)."""
+    source_columns = SOURCE_COLUMNS + tuple(
+        name for name in LATER_FIELDS["source"] if name in _columns(db, "source")
+    )
     sources = [
-        dict(
-            zip(
-                (
-                    "slug",
-                    "publisher",
-                    "publisher_note",
-                    "headline",
-                    "dateline",
-                    "published_as_given",
-                    "published",
-                    "published_precision",
-                    "published_note",
-                    "language",
-                    "article_file",
-                    "url",
-                ),
-                row,
-                strict=True,
-            )
-        )
-        for row in _rows(
-            db,
-            "SELECT slug, publisher, publisher_note, headline, dateline, published_as_given, "
-            "published, published_precision, published_note, language, article_file, url "
-            'FROM "source"',
-        )
+        {**LATER_FIELDS["source"], **dict(zip(source_columns, row, strict=True))}
+        for row in _rows(db, f'SELECT {", ".join(source_columns)} FROM "source"')
     ]
     actors = [
         dict(zip(("slug", "name", "actor_type", "country", "description"), row, strict=True))
@@ -120,17 +145,24 @@ def _existing_records(db) -> dict[str, list[dict]]:
         dict(zip(("slug", "name", "description"), row, strict=True))
         for row in _rows(db, 'SELECT slug, name, description FROM "tag"')
     ]
+    names = ("slug", "title", "summary", "date", "date_precision", "date_note")
+    names += ("event_type", "place", "country")
+    placed = db.table_exists("place") and "location_id" in _columns(db, "event")
+    query = "SELECT e.id, " + ", ".join(f"e.{name}" for name in names)
+    if placed:  # migration 0004 ran first: each event's place as the loader recorded it
+        query += ", " + ", ".join(f"p.{name}" for name in PLACE_COLUMNS)
+        query += ' FROM "event" e LEFT JOIN "place" p ON p.id = e.location_id'
+    else:
+        query += ' FROM "event" e'
     events = {}
-    for row in _rows(
-        db,
-        "SELECT id, slug, title, summary, date, date_precision, date_note, event_type, place, "
-        'country FROM "event"',
-    ):
-        event_id, *values = row
-        names = ("slug", "title", "summary", "date", "date_precision", "date_note")
-        names += ("event_type", "place", "country")
+    for row in _rows(db, query):
+        event_id, values = row[0], row[1 : len(names) + 1]
+        event = {**LATER_FIELDS["event"], **dict(zip(names, values, strict=True))}
+        if placed:
+            place = dict(zip(PLACE_COLUMNS, row[len(names) + 1 :], strict=True))
+            event["location"], event["coordinates"] = _location(place)
         events[event_id] = {
-            **dict(zip(names, values, strict=True)),
+            **event,
             "actors": [],
             "tags": [],
             "citations": [],

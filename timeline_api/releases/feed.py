@@ -4,10 +4,8 @@ A change is a revision: its id orders the feed (ids are given in commit order, u
 loaders' lock) and is never reused, so a cursor naming one stays valid forever.
 """
 
-import json
-
 from timeline_api.models import Record, Release, Revision
-from timeline_api.releases.records import utc
+from timeline_api.releases.records import stored_content, utc
 
 LABEL_FIELDS = ("title", "headline", "name")  # what a record is called, by kind
 
@@ -95,7 +93,7 @@ def _describe(changes: list[dict]) -> None:
     )
     for change in changes:
         text = contents.get(change["id"])
-        content = json.loads(text) if text else {}
+        content = stored_content(change["kind"], text) if text else {}
         change["label"] = next((content[f] for f in LABEL_FIELDS if content.get(f)), None)
         change["fields"] = []
         if change["change"] in ("updated", "renamed"):
@@ -110,7 +108,7 @@ def _describe(changes: list[dict]) -> None:
                 .limit(1)
                 .scalar()
             )
-            old = json.loads(before) if before else {}
+            old = stored_content(change["kind"], before) if before else {}
             change["fields"] = sorted(
                 name
                 for name in set(old) | set(content)

@@ -2,14 +2,13 @@
 and a record's revisions with what each one changed."""
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 
 from peewee import fn
 
 from timeline_api.models import Record, Release, Revision
-from timeline_api.releases.records import utc
+from timeline_api.releases.records import stored_content, utc
 
 
 class AsOfError(ValueError):
@@ -21,7 +20,8 @@ def latest_release() -> Release | None:
 
 
 def parse_as_of(text: str) -> int | dt.datetime:
-    """A release number, or an ISO 8601 date-time (UTC if no offset) or date (its end, UTC)."""
+    """A release number, or an ISO 8601 date-time (UTC if no offset) or date (its end, UTC:
+    today's date then names the current release, see release_as_of)."""
     text = text.strip()
     if text.isdigit():
         return int(text)
@@ -56,8 +56,10 @@ def release_as_of(
         return latest if value == latest.number else Release.get(Release.number == value)
     now = now or dt.datetime.now(dt.UTC)
     # A release's time may run a little ahead of the clock (each is a second after the one
-    # before it, see recording.release_time); up to it, the time is not in the future.
-    if value > max(now, utc(latest.created_at)):
+    # before it, see recording.release_time); up to it, the time is not in the future. Nor
+    # is today's date (its end): "as of today" is the current release.
+    end_of_today = dt.datetime.combine(now.astimezone(dt.UTC).date(), dt.time.max, dt.UTC)
+    if value > max(now, utc(latest.created_at)) and value != end_of_today:
         raise AsOfError("Is in the future: the data of a time to come is not known yet.")
     naive = value.astimezone(dt.UTC).replace(tzinfo=None)
     release = (
@@ -135,7 +137,11 @@ def history(record: Record) -> list[dict]:
     )
     entries, previous = [], None
     for revision in revisions:
-        content = json.loads(revision.content) if revision.content is not None else None
+        content = (
+            stored_content(revision.kind, revision.content)
+            if revision.content is not None
+            else None
+        )
         entries.append(
             {
                 "revision": revision.number,

@@ -15,6 +15,13 @@ KINDS = ("source", "actor", "tag", "event")
 PLURALS = {"source": "sources", "actor": "actors", "tag": "tags", "event": "events"}
 CHANGES = ("created", "updated", "deleted", "renamed")
 NOT_CONTENT = ("previous_slugs",)  # how a record was renamed, kept in its revision instead
+# Fields the record format gained after releases began, and what a revision stored without
+# one means: revisions are never rewritten, so every reader fills these in (stored_content);
+# a field the records gain later belongs here too.
+LATER_FIELDS: dict[str, dict[str, object]] = {
+    "source": {"article_sha256": None, "article_checked": None},  # migration 0005
+    "event": {"location": None, "coordinates": None},  # migration 0004
+}
 
 
 def canonical(kind: str, record: dict) -> dict:
@@ -30,6 +37,11 @@ def canonical(kind: str, record: dict) -> dict:
             content.get("relations") or [], key=lambda r: (r["target"], r["type"])
         )
     return content
+
+
+def stored_content(kind: str, text: str) -> dict:
+    """A revision's stored content as a record of today's format (LATER_FIELDS filled in)."""
+    return {**LATER_FIELDS.get(kind, {}), **json.loads(text)}
 
 
 def encode(content: dict) -> str:

@@ -15,7 +15,6 @@ a 503 with Retry-After), while the build goes on.
 """
 
 import hashlib
-import json
 import os
 import tempfile
 import threading
@@ -29,7 +28,7 @@ from pathlib import Path
 from peewee import SqliteDatabase, fn
 
 from timeline_api.models import ALL_MODELS, DatasetState, Release, Revision, database
-from timeline_api.releases.records import KINDS, PLURALS, iso, release_version
+from timeline_api.releases.records import KINDS, PLURALS, iso, release_version, stored_content
 
 OPEN_SNAPSHOTS = 8  # per process; files stay on disk for the next time
 SNAPSHOT_DIR_NAME = "timeline-api-snapshots"
@@ -81,7 +80,7 @@ def records_at(number: int) -> tuple[dict[str, list[dict]], dict[str, tuple]]:
         .where(Revision.id.in_(latest_ids) & (Revision.change != "deleted"))
         .tuples()
     ):
-        item = json.loads(content)
+        item = stored_content(kind, content)
         records[kind].append(item)
         if kind == "event":
             meta[item["slug"]] = (iso(times[first_release[record]]), iso(times[release]), revision)
@@ -119,9 +118,12 @@ def _build(path: Path, release: Release) -> None:
                     event_count=release.event_count,
                     release=release.number,
                 )
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # else every failed try would leave one behind
+        raise
     finally:
         database.override(previous)
-    os.replace(partial, path)
 
 
 def snapshot_database(release: Release) -> SqliteDatabase:
