@@ -81,6 +81,27 @@ def test_a_new_record_may_not_take_a_slug_renamed_away(timeline, tmp_path):
     assert snapshot() == before
 
 
+def test_another_record_may_not_be_renamed_to_a_slug_renamed_away(timeline, tmp_path):
+    folder = shutil.copytree(timeline.folders["rename"], tmp_path / "reuse")
+    edit(folder / "events" / "same-day-b-renamed.yaml", lambda d: d.pop("previous_slugs"))
+    (folder / "events" / "same-day-a.yaml").rename(folder / "events" / "same-day-b.yaml")
+    edit(
+        folder / "events" / "same-day-b.yaml",
+        lambda d: d.update(slug="same-day-b", previous_slugs=["same-day-a"]),
+    )
+    assert check_seeds(folder) == []
+    timeline.folders["reuse"] = folder
+    before = snapshot()
+    with pytest.raises(SeedError) as error:
+        timeline.load("reuse")
+    (problem,) = error.value.problems
+    assert problem.field == "slug"
+    assert "renamed to 'same-day-b-renamed' in release 5" in problem.reason
+    assert snapshot() == before
+    # Renamed back, the record takes its own old slug again.
+    assert timeline.load("restore").release.counts["event"]["renamed"] == 1
+
+
 def test_a_removed_record_may_come_back_under_its_own_slug(timeline):
     record = Record.get((Record.kind == "event") & (Record.slug == "same-day-c"))
     assert record.deleted_release == 4
@@ -88,3 +109,35 @@ def test_a_removed_record_may_come_back_under_its_own_slug(timeline):
     assert report.release.counts["event"]["created"] == 1
     restored = Record.get((Record.kind == "event") & (Record.slug == "same-day-c"))
     assert restored.id == record.id and restored.deleted_release is None
+
+
+def test_a_removed_record_may_not_come_back_where_a_later_rename_redirects(empty_db, seeds_copy):
+    """same-day-c removed, then another event renamed to same-day-c and on again: its URL
+    now redirects to that event, so the removed one cannot take it back."""
+    events = seeds_copy / "events"
+    removed = (events / "same-day-c.yaml").read_text()
+    load_seeds(seeds_copy)
+    (events / "same-day-c.yaml").unlink()
+    load_seeds(seeds_copy)  # release 2 removes same-day-c
+    (events / "same-day-a.yaml").rename(events / "same-day-c.yaml")
+    edit(
+        events / "same-day-c.yaml",
+        lambda d: d.update(slug="same-day-c", previous_slugs=["same-day-a"]),
+    )
+    load_seeds(seeds_copy)  # release 3: same-day-a renamed to same-day-c
+    (events / "same-day-c.yaml").rename(events / "same-day-a-later.yaml")
+    edit(
+        events / "same-day-a-later.yaml",
+        lambda d: d.update(slug="same-day-a-later", previous_slugs=["same-day-a", "same-day-c"]),
+    )
+    load_seeds(seeds_copy)  # release 4: and on to same-day-a-later
+    edit(events / "same-day-a-later.yaml", lambda d: d.update(previous_slugs=["same-day-a"]))
+    (events / "same-day-c.yaml").write_text(removed)
+    assert check_seeds(seeds_copy) == []
+    before = snapshot()
+    with pytest.raises(SeedError) as error:
+        load_seeds(seeds_copy)
+    (problem,) = error.value.problems
+    assert problem.field == "slug"
+    assert "renamed to 'same-day-a-later' in release 4" in problem.reason
+    assert snapshot() == before

@@ -29,9 +29,10 @@ class RecordedRelease:
 
 
 class SlugsRenamedAway(Exception):
-    """New records whose slug an earlier release renamed a record of their kind away from:
-    the old slug redirects to that record for good, and a new record there would take over
-    its links and its feed and calendar ids. Nothing is written."""
+    """Records taking a slug that an earlier release renamed another record of their kind
+    away from (new records, or renamed ones): the old slug redirects to that record for
+    good, and another record there would take over its links and its feed and calendar
+    ids. Nothing is written."""
 
     def __init__(self, reused: list[tuple[dict, str]]):
         self.reused = reused  # (the seed record, the reason)
@@ -128,7 +129,9 @@ def record_release(
         desired = encoded[kind]
         desired_slugs = {item.slug for item in desired}
         claimed: set[str] = set()
-        created: dict[str, dict] = {}  # slug: seed record, of the records new to the data
+        # {slug: (seed record, record id, the release that had removed it, else 0)} of the
+        # records taking a slug they did not have: new, restored or renamed records
+        taken: dict[str, tuple[dict, int, int]] = {}
         for item in desired:
             record, slug, content_digest = item.record, item.slug, item.digest
             head, change, previous = live.get(slug), None, None
@@ -141,6 +144,7 @@ def record_release(
                     if old in live and old not in claimed and old not in desired_slugs:
                         head, change, previous = live[old], "renamed", old
                         claimed.add(old)
+                        taken[slug] = (record, head.id, 0)
                         break
                 if head is None:
                     change = "created"
@@ -149,7 +153,7 @@ def record_release(
                         head = _Head(next_record, slug, "", 0, number, number, None, kind, True)
                         next_record += 1
                         new_records.append(head)
-                        created[slug] = record
+                    taken[slug] = (record, head.id, head.deleted_release or 0)
             if change is not None:
                 head.slug, head.digest = slug, content_digest
                 head.revision += 1
@@ -169,14 +173,18 @@ def record_release(
                 head.updated_release = head.deleted_release = number
                 changed_records.append(head)
                 revise(head, kind, slug, "deleted", None)
-        for old, (new, release) in _renamed_away(kind, sorted(created)).items():
+        for old, (renamed, new, release) in _renamed_away(kind, sorted(taken)).items():
+            record, record_id, removed_in = taken[old]
+            # Its own old slug (a rename back), or one whose last word is a removal since.
+            if renamed == record_id or release < removed_in:
+                continue
             reason = (
                 f"{old!r} was the slug of the {kind} renamed to {new!r} in release {release}, "
-                f"whose old URLs redirect there for good, so a new {kind} cannot take it. "
+                f"whose old URLs redirect there for good, so no other {kind} may take it. "
                 f"Choose another slug; or, to rename that {kind} back instead, list {new!r} "
                 "in this file's previous_slugs"
             )
-            reused.append((created[old], reason))
+            reused.append((record, reason))
 
     if reused:
         raise SlugsRenamedAway(reused)
@@ -191,18 +199,20 @@ def record_release(
     return release, event_meta
 
 
-def _renamed_away(kind: str, slugs: list[str]) -> dict[str, tuple[str, int]]:
-    """{slug: (the slug it was renamed to, in which release)} of those `slugs` that a record
-    of `kind` was renamed away from (the latest such rename)."""
+def _renamed_away(kind: str, slugs: list[str]) -> dict[str, tuple[int, str, int]]:
+    """{slug: (the record renamed, the slug it was renamed to, in which release)} of those
+    `slugs` that a record of `kind` was renamed away from (the latest such rename)."""
     found = {}
     for batch in chunked(slugs, 500):
         query = (
-            Revision.select(Revision.previous_slug, Revision.slug, Revision.release)
+            Revision.select(
+                Revision.previous_slug, Revision.record, Revision.slug, Revision.release
+            )
             .where((Revision.kind == kind) & Revision.previous_slug.in_(batch))
             .order_by(Revision.id)
         )
-        for old, new, release in query.tuples():
-            found[old] = (new, release)
+        for old, record_id, new, release in query.tuples():
+            found[old] = (record_id, new, release)
     return found
 
 
