@@ -67,6 +67,8 @@ def test_changes_atom_follows_corrections_with_tombstones(timeline):
     assert "Event updated: Alpha plan, corrected" in titles
     alpha = next(e for e in feed.entries if e.id == event_uuid("alpha-plan").urn)
     assert "title" in alpha.summary and "release 2" in alpha.summary
+    gamma = next(e for e in feed.entries if e.id == event_uuid("gamma-event").urn)
+    assert gamma.summary == "Created in release 3."
     root = ET.fromstring(response.get_data())
     deleted = {
         element.get("ref"): element for element in root.findall(f"{{{TOMBSTONES_NS}}}deleted-entry")

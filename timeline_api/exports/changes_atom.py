@@ -91,8 +91,10 @@ def render(changes: list[dict], context: ExportContext) -> bytes:
         entry.updated(when)
         if change["change"] == "created":
             entry.published(when)
-        changed = ", ".join(change.get("fields") or []) or "no field"
-        entry.summary(f"{change['change'].capitalize()} in {release}; changed: {changed}.")
+        summary = f"{change['change'].capitalize()} in {release}"
+        if change.get("fields"):  # a created record changed no field: it is all new
+            summary += f"; changed: {', '.join(change['fields'])}"
+        entry.summary(summary + ".")
         entry.link(href=context.absolute_url(change["url"]), rel="alternate")
         entry.category(term=change["kind"])
     return feed.atom_str(pretty=True, encoding="UTF-8")

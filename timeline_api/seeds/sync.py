@@ -514,28 +514,19 @@ FIRST_LOAD_TABLES = (
 )
 
 
-# The indexes the search index's statement joins through, event by event: kept.
-SEARCH_JOIN_INDEXES = {
-    (Quote._meta.table_name, ("citation_id",)),
-    (EventPoint._meta.table_name, ("event_id",)),
-    (EventActor._meta.table_name, ("event_id",)),
-}
-
-
 def _drop_deferred_indexes() -> list[str]:
     """On SQLite, drop the non-unique indexes of the tables a first load fills and return
     the statements that make them again: building each once at the end costs less than
-    keeping it up to date row by row (100,000 events: 5 s less inserting, 2 s re-indexing).
-    Unique indexes stay, as they check the rows, and so do SEARCH_JOIN_INDEXES. Not on
-    PostgreSQL, where DROP INDEX would lock the replicas' reads of the table until the
-    load commits."""
+    keeping it up to date row by row (100,000 events: the loader used 35 s of CPU, not 38).
+    Unique indexes stay, as they check the rows. Not on PostgreSQL, where DROP INDEX would
+    lock the replicas' reads of the table until the load commits."""
     if not isinstance(database.obj, SqliteDatabase):
         return []
     indexes = [
         index
         for model in FIRST_LOAD_TABLES
         for index in database.get_indexes(model._meta.table_name)
-        if not index.unique and (index.table, tuple(index.columns)) not in SEARCH_JOIN_INDEXES
+        if not index.unique
     ]
     for index in indexes:
         database.execute_sql(f'DROP INDEX "{index.name}"')
@@ -623,8 +614,6 @@ class FirstReleaseWriter:
         citation_rows = raw_rows(query.where(Citation.event.between(first_id, self.last_id)))
         citation_ids = {(e, s): i for i, e, s in citation_rows}
         _insert_links(QUOTES, _quote_rows(batch.events, ids, self.source_ids, citation_ids), report)
-        # Batch by batch: costs more than once at the end, but overlaps the reading.
-        self.search.rebuild(database.obj, list(ids.values()))
 
         records = [event_record(event, batch.places.get(event["_place"])) for event in batch.events]
         dataset = batch.dataset
@@ -694,10 +683,12 @@ class FirstReleaseWriter:
             self._write_catalogues(dataset)
         if not self.writing:
             raise RuntimeError("the first load stopped writing a dataset found valid")
-        for statement in self.deferred_indexes:
+        for statement in self.deferred_indexes:  # before the search statement's joins
             database.execute_sql(statement)
         report = self.report
         _insert_links(RELATIONS, _relation_rows(dataset.events, self.event_ids), report)
+        # At once: indexing batch by batch, overlapping the reading, made the load slower.
+        self.search.rebuild(database.obj)
         report.version, report.event_count = content_version(self.encoded), len(dataset.events)
         report.release = write_first_release(
             self.encoded, self.now, report.version, report.event_count, message
