@@ -49,6 +49,8 @@ def test_a_trailing_slash_redirects_to_the_one_url(client, url, location):
     response = client.get(url)
     assert response.status_code == 308
     assert response.headers["Location"] == location
+    assert "Content-Type" not in response.headers and response.get_data() == b""
+    assert response.headers["Cache-Control"].startswith("public, max-age=")
     assert client.get(url, follow_redirects=True).status_code == 200
 
 

@@ -50,7 +50,11 @@ def test_seed_message_releases_and_history(monkeypatch, database_url, tmp_path, 
     assert main(["history", "gazette-one", "--kind", "source"]) == 0
     assert "source gazette-one (current)" in capsys.readouterr().out
     assert main(["history", "nothing-here"]) == 1
-    assert "No event 'nothing-here'" in capsys.readouterr().err
+    assert capsys.readouterr().err == "No event 'nothing-here' in any release.\n"
+    assert main(["history", "gazette-one"]) == 1  # a source's slug, asked as an event
+    assert capsys.readouterr().err == (
+        "No event 'gazette-one' in any release. There is a source: --kind source.\n"
+    )
 
 
 def test_releases_before_any_load(monkeypatch, database_url, capsys):

@@ -49,7 +49,9 @@ def print_history(kind: str, slug: str) -> int:
             print(f"{kind} {slug!r} was renamed to {missing.moved_to!r}.", file=sys.stderr)
             record = record_of(kind, missing.moved_to)
         if record is None:
-            print(f"No {kind} {slug!r} in any release.", file=sys.stderr)
+            others = [other for other in KINDS if other != kind and record_of(other, slug)]
+            hint = "".join(f" There is a {other}: --kind {other}." for other in others)
+            print(f"No {kind} {slug!r} in any release.{hint}", file=sys.stderr)
             return 1
     state = (
         "current"

@@ -4,12 +4,15 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+from timeline_api.api.caching import public_cache_control
+
 
 def register_trailing_slash_redirects(app: Flask) -> None:
     """A 308 to the same URL without its trailing slash(es), when that URL is a route.
 
     A 308 (not 301) keeps the method, and the query string is kept, so a client or a
-    browser following it gets the answer it asked for, from one canonical URL.
+    browser following it gets the answer it asked for, from one canonical URL. No body,
+    as the renamed records' 308s (api/history.py), and cached as long as a 200.
     """
 
     @app.before_request
@@ -32,4 +35,7 @@ def register_trailing_slash_redirects(app: Flask) -> None:
             pass
         query = request.query_string.decode("latin-1")
         location = request.script_root + target + (f"?{query}" if query else "")
-        return Response(status=308, headers={"Location": location})
+        response = Response(status=308, headers={"Location": location})
+        del response.headers["Content-Type"]
+        response.headers["Cache-Control"] = public_cache_control(app.config["CACHE_MAX_AGE"])
+        return response
