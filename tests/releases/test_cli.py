@@ -53,7 +53,7 @@ def test_seed_message_releases_and_history(monkeypatch, database_url, tmp_path, 
     assert capsys.readouterr().err == "No event 'nothing-here' in any release.\n"
     assert main(["history", "gazette-one"]) == 1  # a source's slug, asked as an event
     assert capsys.readouterr().err == (
-        "No event 'gazette-one' in any release. There is a source: --kind source.\n"
+        "No event 'gazette-one' in any release. --kind source finds one.\n"
     )
 
 

@@ -50,7 +50,7 @@ def print_history(kind: str, slug: str) -> int:
             record = record_of(kind, missing.moved_to)
         if record is None:
             others = [other for other in KINDS if other != kind and record_of(other, slug)]
-            hint = "".join(f" There is a {other}: --kind {other}." for other in others)
+            hint = "".join(f" --kind {other} finds one." for other in others)
             print(f"No {kind} {slug!r} in any release.{hint}", file=sys.stderr)
             return 1
     state = (
