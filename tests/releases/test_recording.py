@@ -197,10 +197,17 @@ def test_revisions_stored_before_the_format_gained_a_field_read_it_as_its_defaul
 
 
 @pytest.mark.parametrize("order", ["in order", "out of order"])
-def test_an_existing_database_is_migrated_to_release_1(database_url, tmp_path, order):
+def test_an_existing_database_is_migrated_to_release_1(database_url, tmp_path, order, monkeypatch):
     """A database loaded before releases existed: its state becomes release 1, every past
     release answers, and loading the same seeds again adds at most what the tables could
     not have kept (in order, 0004 and 0005 came after 0003), then nothing."""
+    from collections import OrderedDict
+
+    from timeline_api.releases import snapshots
+
+    # Snapshots opened by the other engine's run of this test, whose release 1 can have
+    # the same times and content (the same identity), are not this database's.
+    monkeypatch.setattr(snapshots, "_open", OrderedDict())
     folders = seed_folders(tmp_path / "seeds")
     bind_database(database_url, role="command")
     migrate_database()
