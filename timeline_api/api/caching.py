@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from timeline_api.api.compression import compressed
 from timeline_api.api.negotiation import answers_vary_on_accept
@@ -40,6 +40,16 @@ def public_cache_control(max_age: int) -> str:
     (RFC 5861); past that, a cache must ask before answering, so a URL that a new release
     removed is not answered from an old copy for ever."""
     return f"public, max-age={max_age}, stale-while-revalidate={max_age}"
+
+
+def permanent_redirect(location: str) -> Response:
+    """A 308 to `location` (a trailing slash's canonical URL, a renamed record's new one):
+    no body, as clients follow Location and a body would be in some format other than the
+    one asked for; cached as long as a 200, as it holds until a later release at most."""
+    response = Response(status=308, headers={"Location": location})
+    del response.headers["Content-Type"]
+    response.headers["Cache-Control"] = public_cache_control(current_app.config["CACHE_MAX_AGE"])
+    return response
 
 
 def not_modified(tag: str, max_age: int) -> Response:

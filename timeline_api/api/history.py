@@ -7,12 +7,12 @@ when it never existed.
 
 from typing import NoReturn
 
-from flask import Response, current_app, request, url_for
+from flask import current_app, request, url_for
 from flask_smorest import abort
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from timeline_api.api.caching import public_cache_control
+from timeline_api.api.caching import permanent_redirect, public_cache_control
 from timeline_api.models import Release
 from timeline_api.releases.lookup import history, record_of, what_became_of
 from timeline_api.releases.records import PLURALS, utc
@@ -48,22 +48,18 @@ class PermanentRedirect(HTTPException):
 
 
 def _cache_control() -> str:
-    """A rename or a removal holds until a later release changes the record again (a
-    rename back, a restored record), so caches keep these answers as long as a 200's."""
+    """A removal holds until a later release restores the record, so caches keep a 410 as
+    long as a 200 (and a rename's 308, caching.permanent_redirect)."""
     return public_cache_control(current_app.config["CACHE_MAX_AGE"])
 
 
 def _redirect(slug: str) -> NoReturn:
     """308 to the URL asked for with `slug` in place of the old one: the same route, so an
-    export keeps its format, and the same query string. No body: clients follow Location,
-    and any body would be in a format other than the one asked for."""
+    export keeps its format, and the same query string."""
     location = url_for(request.endpoint, **{**request.view_args, "slug": slug})
     if request.query_string:
         location += "?" + request.query_string.decode("latin-1")
-    response = Response(status=308, headers={"Location": location})
-    del response.headers["Content-Type"]
-    response.headers["Cache-Control"] = _cache_control()
-    raise PermanentRedirect(response=response)
+    raise PermanentRedirect(response=permanent_redirect(location))
 
 
 def answer_missing(kind: str, slug: str, shown: Release | None = None) -> NoReturn:

@@ -1,18 +1,17 @@
 """`/api/v1/`, `/api/v1/events/`, `/readyz/`: a trailing slash redirects to the one URL."""
 
-from flask import Flask, Response, request
+from flask import Flask, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
-from timeline_api.api.caching import public_cache_control
+from timeline_api.api.caching import permanent_redirect
 
 
 def register_trailing_slash_redirects(app: Flask) -> None:
     """A 308 to the same URL without its trailing slash(es), when that URL is a route.
 
     A 308 (not 301) keeps the method, and the query string is kept, so a client or a
-    browser following it gets the answer it asked for, from one canonical URL. No body,
-    as the renamed records' 308s (api/history.py), and cached as long as a 200.
+    browser following it gets the answer it asked for, from one canonical URL.
     """
 
     @app.before_request
@@ -35,7 +34,4 @@ def register_trailing_slash_redirects(app: Flask) -> None:
             pass
         query = request.query_string.decode("latin-1")
         location = request.script_root + target + (f"?{query}" if query else "")
-        response = Response(status=308, headers={"Location": location})
-        del response.headers["Content-Type"]
-        response.headers["Cache-Control"] = public_cache_control(app.config["CACHE_MAX_AGE"])
-        return response
+        return permanent_redirect(location)
