@@ -9,7 +9,7 @@ import pytest
 import yaml
 from peewee import SqliteDatabase
 
-from tests.release_timeline import STEPS, seed_folders
+from tests.release_timeline import STEPS, edit_yaml, seed_folders
 from timeline_api.models import (
     Actor,
     DatasetState,
@@ -37,9 +37,11 @@ def parsed_paths(monkeypatch) -> list[str]:
     names: list[str] = []
     read = dataset_module._read
 
-    def recording(path, problems):
-        names.append(path.name)
-        return read(path, problems)
+    def recording(path, problems, kept_digest=None):
+        seed_file = read(path, problems, kept_digest)
+        if seed_file is None or seed_file.digest != kept_digest:  # else only its digest read
+            names.append(path.name)
+        return seed_file
 
     monkeypatch.setattr(dataset_module, "_read", recording)
     return names
@@ -118,6 +120,36 @@ def test_each_release_writes_only_its_changes_with_the_result_of_a_full_comparis
             named = [row for row in _search_rows() if "Renamed Display Name" in row[4]]
             assert named == [row for row in _search_rows() if row[0] in _events_of_first_actor()]
             assert named  # the events naming the actor were re-indexed
+
+
+def test_catalogue_changes_are_written_by_a_load_comparing_only_what_it_changed(empty_db, tmp_path):
+    """Sources, actors and tags, like events, are compared only where the release changed
+    them: an addition, an edit and a removal each leave nothing to write."""
+    folder = seed_folders(tmp_path)["initial"]
+    load_seeds(folder)
+
+    def sources(change):
+        edit_yaml(folder / "sources.yaml", lambda d: change(d["sources"]))
+
+    def tags(change):
+        edit_yaml(folder / "tags.yaml", lambda d: change(d["tags"]))
+
+    sources(lambda items: items.append({**items[0], "slug": "added-source"}))
+    tags(lambda items: items.append({"slug": "added-tag", "name": "Added"}))
+    report = load_seeds(folder)
+    assert (report.created["sources"], report.created["tags"]) == (1, 1)
+    _assert_nothing_left_to_write(folder)
+
+    tags(lambda items: items[-1].update(name="Added, renamed"))
+    report = load_seeds(folder)
+    assert report.updated["tags"] == 1 and not report.updated["sources"]
+    _assert_nothing_left_to_write(folder)
+
+    sources(lambda items: items.pop())
+    tags(lambda items: items.pop())
+    report = load_seeds(folder)
+    assert (report.deleted["sources"], report.deleted["tags"]) == (1, 1)
+    _assert_nothing_left_to_write(folder)
 
 
 def test_an_unchanged_reload_parses_no_event_file(empty_db, tmp_path, parsed_paths):

@@ -11,6 +11,7 @@ from timeline_api.models import ALL_MODELS, Citation, Event, EventRelation, Plac
 from timeline_api.seeds import SeedError, check_seeds, load_seeds
 from timeline_api.seeds import dataset as dataset_module
 from timeline_api.seeds import sync as seed_sync
+from timeline_api.seeds.parsed import parsed_files
 
 
 def snapshot() -> dict:
@@ -374,6 +375,54 @@ def test_parallel_read_of_valid_seeds_loads_the_same_rows(empty_db, monkeypatch)
     assert report.version == seed_sync.dataset_version(
         dataset_module.read_dataset(FIXTURE_SEEDS, workers=1)[0]
     )
+
+
+def test_a_parallel_reload_parses_only_the_changed_file_and_reads_what_a_serial_one_does(
+    empty_db, seeds_copy, monkeypatch
+):
+    """The reading processes compare every file's digest with the kept one and parse only
+    the file that changed; the unchanged files' kept records are used as they are."""
+    load_seeds(seeds_copy)
+    edit_yaml(seeds_copy / "events" / "alpha-plan.yaml", _set("title", "A corrected title"))
+    known = parsed_files()
+    serial, serial_problems = dataset_module.read_dataset(seeds_copy, workers=1, known=known)
+    monkeypatch.setattr(dataset_module, "PARALLEL_READ_FROM", 1)
+    parallel, parallel_problems = dataset_module.read_dataset(seeds_copy, workers=2, known=known)
+    assert parallel_problems == serial_problems == []
+    assert parallel.events == serial.events
+    assert parallel.places == serial.places
+    assert parallel.known_digests == serial.known_digests
+    assert parallel.parsed_files == serial.parsed_files
+    parsed = {name for name, kept in parallel.parsed_files.items() if kept.encoded is None}
+    assert parsed == {"events/alpha-plan.yaml"}
+    assert set(parallel.known_texts) == {("event", "alpha-plan")}
+    assert next(e for e in parallel.events if e["slug"] == "alpha-plan")["title"] == (
+        "A corrected title"
+    )
+
+
+def test_a_reload_reports_references_broken_in_event_files_it_did_not_parse(empty_db, seeds_copy):
+    """Unchanged event files are not parsed again, yet what they name is checked anew:
+    the same problems as a full check, with their lines."""
+    load_seeds(seeds_copy)
+    edit_yaml(
+        seeds_copy / "actors.yaml",
+        lambda d: d.update(actors=[a for a in d["actors"] if a["slug"] != "beta-state"]),
+    )
+    (seeds_copy / "events" / "alpha-plan.yaml").unlink()
+    with pytest.raises(SeedError) as raised:
+        load_seeds(seeds_copy)
+    problems = raised.value.problems
+    assert problems == check_seeds(seeds_copy)
+    located = {(Path(p.file).name, p.line, p.field, p.reason) for p in problems}
+    assert ("beta-rejects-plan.yaml", 11, "actors.0.actor", _unknown_actor) in located
+    assert any(
+        name == "beta-rejects-plan.yaml" and reason.startswith("relation points to unknown")
+        for name, _, _, reason in located
+    )
+
+
+_unknown_actor = "unknown actor 'beta-state' (not in actors.yaml)"
 
 
 def test_load_leaves_the_garbage_collector_as_it_found_it(empty_db, seeds_copy):

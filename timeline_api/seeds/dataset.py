@@ -8,7 +8,7 @@ import multiprocessing.connection
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,12 +67,15 @@ class Dataset:
     partial_events: list[dict] = field(default_factory=list)
     # Valid files as the next load can reuse them.
     parsed_files: dict[str, KeptFile] = field(default_factory=dict)
+    # Names of the event files whose records an earlier load kept (unchanged since)
+    reused_files: set[str] = field(default_factory=set)
     # {(kind, slug): canonical digest} of the records of reused files (releases/records.py)
     # and of the events the reading processes encoded (whose text is in known_texts)
     known_digests: dict[tuple[str, str], str] = field(default_factory=dict)
     known_texts: dict[tuple[str, str], str] = field(default_factory=dict)
-    # {event slug: its place row or None, as JSON} of reused event files (seeds/places.py)
-    known_places: dict[str, str] = field(default_factory=dict)
+    # {event slug: its place row (as JSON when an earlier load kept it)} of reused event
+    # files and of the events the reading processes placed (seeds/places.py)
+    known_places: dict[str, str | dict] = field(default_factory=dict)
 
 
 class EventBatch(NamedTuple):
@@ -100,12 +103,14 @@ def _validate(
         return None, partial
 
 
-def _read(path: Path, problems: list[SeedProblem]) -> SeedFile | None:
+def _read(
+    path: Path, problems: list[SeedProblem], kept_digest: str | None = None
+) -> SeedFile | None:
     if not path.is_file():
         problems.append(SeedProblem(str(path), None, "file is missing"))
         return None
     try:
-        return read_seed_file(path)
+        return read_seed_file(path, kept_digest)
     except SeedFileError as error:
         problems.append(error.problem)
         return None
@@ -211,11 +216,10 @@ def _read_catalog(
     return [record for _, record in read.records]
 
 
-# (path, the event or None, its problems, the fields that validated when the event did
-# not, the file as the next load may reuse it, the event's record encoded with its place
-# as the reading process placed it: (place, canonical text, digest), or None)
+# (the event or None, its problems, the fields that validated when the event did not,
+# the file as the next load may reuse it, the event's record encoded with its place as
+# the reading process placed it: (place, canonical text, digest), or None)
 EventRead = tuple[
-    Path,
     dict | None,
     list[SeedProblem],
     dict | None,
@@ -235,14 +239,18 @@ def _encoded(event: dict, places: PlaceResolver) -> tuple[dict | None, str, str]
     return place, item.text, item.digest
 
 
-def _read_event_files(paths: list[Path]) -> list[EventRead]:
-    """Parse, validate and encode event files."""
+def _read_event_files(files: list[tuple[Path, str | None]]) -> list[EventRead | None]:
+    """Parse, validate and encode event files, given as (path, the content digest an
+    earlier load kept for it or None); None for a file that still has that digest."""
     schema = EventSeedSchema()
     places = PlaceResolver()
-    results = []
-    for path in paths:
+    results: list[EventRead | None] = []
+    for path, kept_digest in files:
         problems: list[SeedProblem] = []
-        seed_file = _read(path, problems)
+        seed_file = _read(path, problems, kept_digest)
+        if seed_file is not None and seed_file.digest == kept_digest:
+            results.append(None)  # its kept records are used
+            continue
         event, partial = (
             _validate(seed_file, schema, problems) if seed_file is not None else (None, None)
         )
@@ -254,28 +262,29 @@ def _read_event_files(paths: list[Path]) -> list[EventRead]:
         if event and not problems:
             kept = KeptFile(seed_file.digest, json.dumps(event, separators=(",", ":")), None, None)
             encoded = _encoded(event, places)
-        results.append((path, event, problems, partial, kept, encoded))
+        results.append((event, problems, partial, kept, encoded))
     return results
 
 
 @contextmanager
 def _files_read(
-    paths: list[Path], workers: int | None, tasks: list[tuple[Callable, tuple]]
-) -> Iterator[tuple[list[Callable[[], Any]], Iterator[EventRead]]]:
+    files: list[tuple[Path, str | None]], workers: int | None, tasks: list[tuple[Callable, tuple]]
+) -> Iterator[tuple[list[Callable[[], Any]], Iterator[EventRead | None]]]:
     """The results of `tasks` (each a function to call for its result), and the reads of
-    the event files `paths`, in file order, as they become available.
+    the event files `files` (see _read_event_files), in order, as they become available.
 
-    Event files are independent, so with many of them each core parses and validates its
-    share (YAML construction and marshmallow are pure Python, one core each); `tasks`
-    (the catalogues: 25,000 sources take five seconds) go to them first. The caller
-    consumes the reads in order meanwhile (a first load writes them). Fewer files are
-    read in this process, chunk by chunk as they are asked for.
+    Event files are independent, so with many of them each core reads, parses and
+    validates its share (YAML construction and marshmallow are pure Python, one core
+    each); `tasks` (the catalogues: 25,000 sources take five seconds) go to them first.
+    The caller consumes the reads in order meanwhile (a first load writes them; a reload
+    decodes the records kept for the unchanged files). Fewer files are read in this
+    process, chunk by chunk as they are asked for.
     """
     workers = workers if workers is not None else min(MAX_READ_WORKERS, os.cpu_count() or 1)
-    parallel = workers >= 2 and len(paths) >= PARALLEL_READ_FROM
+    parallel = workers >= 2 and len(files) >= PARALLEL_READ_FROM
     # Small chunks: the caller gets the first reads within a second, and little is left
     # for it to write once the last chunk comes back.
-    chunks = [paths[start : start + READ_CHUNK] for start in range(0, len(paths), READ_CHUNK)]
+    chunks = [files[start : start + READ_CHUNK] for start in range(0, len(files), READ_CHUNK)]
     if not parallel:
         results = [functools.partial(task, *args) for task, args in tasks]
         yield results, (read for chunk in chunks for read in _read_event_files(chunk))
@@ -290,7 +299,8 @@ def _files_read(
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)  # not parse what nobody will read
         raise
-    pool.shutdown()
+    # Not waiting for the workers to exit (tearing down their gazetteer took a second).
+    pool.shutdown(wait=False)
 
 
 def _start_worker() -> None:
@@ -305,21 +315,6 @@ def _start_worker() -> None:
             os._exit(1)
 
         threading.Thread(target=exit_with_parent, daemon=True).start()
-
-
-def _reuse_unchanged(
-    paths: list[Path], known: Mapping[str, KeptFile]
-) -> tuple[dict[Path, EventRead], list[Path]]:
-    """Events of files whose content digest is the one `known` keeps, and the other paths."""
-    reused: dict[Path, EventRead] = {}
-    changed = []
-    for path in paths:
-        kept = known.get(f"{EVENTS_DIR}/{path.name}")
-        if _unchanged(path, kept):
-            reused[path] = (path, json.loads(kept.record), [], None, kept, None)
-        else:
-            changed.append(path)
-    return reused, changed
 
 
 def read_dataset(
@@ -347,7 +342,13 @@ def read_dataset(
     # In slug order (a valid file is named after its slug), as releases number records;
     # by a string key: comparing 100,000 Path objects took seconds.
     event_paths = sorted(events_dir.glob("*.yaml"), key=lambda path: path.stem)
-    reused, changed = _reuse_unchanged(event_paths, known)
+    event_names = [f"{EVENTS_DIR}/{path.name}" for path in event_paths]
+    # Every file is read (by the reading processes, when there are many) to compare its
+    # digest with the one kept; only the files that differ are parsed.
+    event_files = [
+        (path, kept.digest if (kept := known.get(name)) else None)
+        for path, name in zip(event_paths, event_names, strict=True)
+    ]
     places = PlaceResolver(
         lambda event, path, reason: _problem(dataset, event, path, reason), dataset.known_places
     )
@@ -356,7 +357,7 @@ def read_dataset(
     catalogs = {SOURCES_FILE: "sources", ACTORS_FILE: "actors", TAGS_FILE: "tags"}
     stale = [name for name in catalogs if not _unchanged(seeds_dir / name, known.get(name))]
     tasks = [(_parse_catalog, (seeds_dir / name, catalogs[name])) for name in stale]
-    with _files_read(changed, workers, tasks) as (catalog_reads, fresh):
+    with _files_read(event_files, workers, tasks) as (catalog_reads, reads):
         parsed = dict(zip(stale, catalog_reads, strict=True))
         for name, key in catalogs.items():
             records = _read_catalog(
@@ -366,10 +367,15 @@ def read_dataset(
         if not events_dir.is_dir():
             problems.append(SeedProblem(str(events_dir), None, "events folder does not exist"))
         batch: list[dict] = []
-        for number, path in enumerate(event_paths, 1):
-            _, event, file_problems, partial, kept, encoded = reused.pop(path, None) or next(fresh)
+        for number, (path, name, read) in enumerate(
+            zip(event_paths, event_names, reads, strict=True), 1
+        ):
+            if read is None:  # unchanged since an earlier load kept it
+                kept = known[name]
+                read = (json.loads(kept.record), [], None, kept, None)
+                dataset.reused_files.add(name)
+            event, file_problems, partial, kept, encoded = read
             problems.extend(file_problems)
-            name = f"{EVENTS_DIR}/{path.name}"
             # Kept to locate cross-file problems; its content is re-read only if one is found.
             dataset.files[name] = SeedFile(path, None)
             if event is None:
@@ -387,6 +393,8 @@ def read_dataset(
                 batch.append(event)
                 if encoded is not None:
                     encodings[event["slug"]] = encoded
+                    if encoded[0] is not None:  # the gazetteer is then not needed here
+                        dataset.known_places[event["slug"]] = encoded[0]
             if len(batch) >= READ_CHUNK or (batch and number == len(event_paths)):
                 place_problems.extend(places.resolve(batch))
                 for event in batch:
@@ -474,6 +482,20 @@ def _check_date(
     return []
 
 
+def references_resolve(
+    event: dict, actors: Container[str], tags: Container[str], sources: Container[str]
+) -> bool:
+    """Whether a valid event's actors, tags and sources are all known (its relations aside)."""
+    # Loops, not all(): asked of every event of a reload, where generators cost a second.
+    for link in event["actors"]:
+        if link["actor"] not in actors:
+            return False
+    for tag in event["tags"]:
+        if tag not in tags:
+            return False
+    return all(entry["source"] in sources for entry in (*event["citations"], *event["points"]))
+
+
 def _entries(event: dict, name: str) -> list[tuple[int, dict]]:
     """(index, entry) of an event's list field; in a partly valid event (partial_events) an
     entry holds only the keys that validated, and an invalid entry may be missing."""
@@ -502,6 +524,14 @@ def check_references(dataset: Dataset) -> list[SeedProblem]:
     event_slugs = {event["slug"] for event in dataset.events} | known
     # A partly valid event: only the fields that validated are there (see partial_events).
     for event in dataset.events + dataset.partial_events:
+        if (
+            event["_file"] in dataset.reused_files
+            and references_resolve(event, actor_slugs, tag_slugs, source_slugs)
+            and not {relation["target"] for relation in event["relations"]} - event_slugs
+        ):
+            # Its own checks passed when an earlier load kept it, with this code (the
+            # file's digest covers it); what it names is checked above.
+            continue
         problems.extend(_check_date(dataset, event, "date", "date_precision"))
         seen_roles = set()
         for index, link in _entries(event, "actors"):

@@ -116,8 +116,10 @@ class SeedFile:
         return SeedProblem(str(self.path), field, reason, self.line_of(field_path))
 
 
-def read_seed_file(path: Path) -> SeedFile:
-    """Parse one YAML file; raise SeedProblem-carrying ValueError on syntax errors."""
+def read_seed_file(path: Path, kept_digest: str | None = None) -> SeedFile:
+    """Parse one YAML file; raise SeedFileError on syntax errors. A file whose content
+    digest is `kept_digest` is not parsed (its data stays None): an earlier load kept its
+    records (seeds/parsed.py)."""
     try:
         content = path.read_bytes()
         text = content.decode("utf-8")
@@ -129,6 +131,9 @@ def read_seed_file(path: Path) -> SeedFile:
         raise SeedFileError(
             SeedProblem(str(path), None, f"cannot be read ({error.strerror})")
         ) from None
+    digest = content_digest(content)
+    if digest == kept_digest:
+        return SeedFile(path, None, digest)
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -138,7 +143,7 @@ def read_seed_file(path: Path) -> SeedFile:
         raise SeedFileError(SeedProblem(str(path), None, reason, line)) from None
     except yaml.YAMLError as error:
         raise SeedFileError(SeedProblem(str(path), None, f"invalid YAML: {error}")) from None
-    return SeedFile(path, data, content_digest(content))
+    return SeedFile(path, data, digest)
 
 
 def content_digest(content: bytes) -> str:

@@ -117,11 +117,11 @@ class PlaceResolver:
     def __init__(
         self,
         problem_of: Callable[[dict, tuple, str], SeedProblem] | None = None,
-        known_places: Mapping[str, str] | None = None,
+        known_places: Mapping[str, str | dict] | None = None,
     ):
         """`problem_of(event, path, reason)` makes a SeedProblem located in the event's
-        file; `known_places`: {event slug: its place row as JSON} of events placed by an
-        earlier load (it may grow between batches)."""
+        file; `known_places`: {event slug: its place row, or it as JSON} of events placed
+        already, by an earlier load or a reading process (it may grow between batches)."""
         self.problem_of = problem_of  # None: place_of only
         self.known_places = known_places if known_places is not None else {}
         self.gazetteer: Gazetteer | None = None
@@ -144,8 +144,8 @@ class PlaceResolver:
         key = (event.get("place"), event.get("country"), given and tuple(sorted(given.items())))
         if key not in self.resolved:  # many events share a place: looked up once each
             kept = self.known_places.get(event["slug"])
-            if kept is not None:  # placed by an earlier load, with the same gazetteer
-                self.resolved[key] = json.loads(kept)
+            if kept is not None:  # placed already, with the same gazetteer
+                self.resolved[key] = json.loads(kept) if isinstance(kept, str) else kept
             else:
                 self.gazetteer = self.gazetteer or shared_gazetteer()  # only when needed
                 try:

@@ -57,7 +57,7 @@ from timeline_api.releases.records import (
 )
 from timeline_api.search import search_backend
 from timeline_api.search.index import EventSearchIndex
-from timeline_api.seeds.dataset import Dataset, EventBatch
+from timeline_api.seeds.dataset import Dataset, EventBatch, references_resolve
 from timeline_api.seeds.parsed import kept_rows, store_parsed_files
 
 SOURCE_FIELDS = [
@@ -155,15 +155,15 @@ def _rows_where_in(query, field, values, read=raw_rows) -> list:
 def _sync_by_slug(
     model: type[Model],
     records: list[dict],
+    only: set[str] | None,
     fields: list[str],
     report: LoadReport,
     kind: str,
-    only: set[str] | None = None,
 ) -> tuple[dict[str, int], list[int]]:
     """Insert and update rows by slug; return slug->id and the ids left to delete.
 
     `only`: the slugs that may have changed (records holds just those); other rows are
-    neither read nor written.
+    neither read nor written. None: every row is compared.
     """
     query = model.select().dicts()
     rows = query if only is None else _rows_where_in(query, model.slug, sorted(only), list)
@@ -300,7 +300,8 @@ def _finish_load(
         ).execute()
     places = {place["slug"]: place for place in dataset.places}
     event_places = {event["_file"]: places.get(event["_place"]) for event in dataset.events}
-    store_parsed_files(dataset.parsed_files, _digests_by_file(encoded), event_places)
+    new_files = {name for name, kept in dataset.parsed_files.items() if kept.encoded is None}
+    store_parsed_files(dataset.parsed_files, _digests_by_file(encoded, new_files), event_places)
     if search.needs_rebuild(database.obj):
         search.rebuild(database.obj)
 
@@ -324,10 +325,10 @@ def write_dataset(dataset: Dataset, message: str | None = None) -> LoadReport:
         )
         search = search_backend(database.obj)
         if tables_current and report.release is not None:
-            # The tables show the release before this one: only the events it changes can
-            # differ, and the index only for those and for the events of renamed actors.
+            # The tables show the release before this one: only the records it changes
+            # can differ, and the index only for their events and those of renamed actors.
             changed = report.release.changed
-            scope = sync_tables(dataset, event_meta, report, changed["event"])
+            scope = sync_tables(dataset, event_meta, report, changed)
             search.rebuild(database.obj, sorted(set(scope) | _events_of_actors(changed["actor"])))
         else:
             # Compared whole: a first load, tables not written by the load that made the
@@ -357,12 +358,16 @@ def tables_code_version() -> str:
     )
 
 
-def _digests_by_file(encoded: dict[str, list[EncodedRecord]]) -> dict[str, list[str]]:
-    """{file name: its records' canonical digests, in file order}."""
+def _digests_by_file(
+    encoded: dict[str, list[EncodedRecord]], names: set[str]
+) -> dict[str, list[str]]:
+    """{file name: its records' canonical digests, in file order}, of the files `names`."""
     by_file: dict[str, list[tuple]] = {}
     for items in encoded.values():
         for item in items:
-            by_file.setdefault(item.record["_file"], []).append((item.record["_path"], item.digest))
+            name = item.record["_file"]
+            if name in names:
+                by_file.setdefault(name, []).append((item.record["_path"], item.digest))
     return {name: [digest for _, digest in sorted(pairs)] for name, pairs in by_file.items()}
 
 
@@ -384,33 +389,41 @@ def sync_tables(
     dataset: Dataset,
     event_meta: dict[str, tuple],
     report: LoadReport,
-    only_events: set[str] | None = None,
+    changed: dict[str, set[str]] | None = None,
 ) -> list[int]:
     """Make the tables equal `dataset`, writing only what differs (counted in `report`).
 
-    `only_events`: the slugs of the events that may differ (a release's changed events,
-    old slugs of renamed ones included); the rows of the others are neither read nor
-    written. The catalogues are always compared whole. Returns the ids of the events
-    whose rows were compared (all of them without `only_events`).
+    `changed`: {kind: the slugs of its records that may differ} (a release's changed
+    records, old slugs of renamed ones included); the rows of the others are neither read
+    nor written. Places, few and derived from the events, are compared whole. Returns the
+    ids of the events whose rows were compared (all of them without `changed`).
     """
+
+    def scoped(kind: str, records: list[dict]) -> tuple[list[dict], set[str] | None]:
+        if changed is None:
+            return records, None
+        return [record for record in records if record["slug"] in changed[kind]], changed[kind]
+
     source_ids, stale_sources = _sync_by_slug(
-        Source, dataset.sources, SOURCE_FIELDS, report, "sources"
+        Source, *scoped("source", dataset.sources), SOURCE_FIELDS, report, "sources"
     )
-    actor_ids, stale_actors = _sync_by_slug(Actor, dataset.actors, ACTOR_FIELDS, report, "actors")
-    tag_ids, stale_tags = _sync_by_slug(Tag, dataset.tags, TAG_FIELDS, report, "tags")
-    place_ids, stale_places = _sync_by_slug(Place, dataset.places, PLACE_FIELDS, report, "places")
-    events = (
-        dataset.events
-        if only_events is None
-        else [event for event in dataset.events if event["slug"] in only_events]
+    actor_ids, stale_actors = _sync_by_slug(
+        Actor, *scoped("actor", dataset.actors), ACTOR_FIELDS, report, "actors"
     )
+    tag_ids, stale_tags = _sync_by_slug(
+        Tag, *scoped("tag", dataset.tags), TAG_FIELDS, report, "tags"
+    )
+    place_ids, stale_places = _sync_by_slug(
+        Place, dataset.places, None, PLACE_FIELDS, report, "places"
+    )
+    events, only_events = scoped("event", dataset.events)
     event_ids, stale_events = _sync_by_slug(
         Event,
         _event_rows(events, place_ids, event_meta),
+        only_events,
         EVENT_FIELDS,
         report,
         "events",
-        only_events,
     )
     scope = (
         None
@@ -651,10 +664,12 @@ class FirstReleaseWriter:
             return
         report = self.report
         self.source_ids, _ = _sync_by_slug(
-            Source, dataset.sources, SOURCE_FIELDS, report, "sources"
+            Source, dataset.sources, None, SOURCE_FIELDS, report, "sources"
         )
-        self.actor_ids, _ = _sync_by_slug(Actor, dataset.actors, ACTOR_FIELDS, report, "actors")
-        self.tag_ids, _ = _sync_by_slug(Tag, dataset.tags, TAG_FIELDS, report, "tags")
+        self.actor_ids, _ = _sync_by_slug(
+            Actor, dataset.actors, None, ACTOR_FIELDS, report, "actors"
+        )
+        self.tag_ids, _ = _sync_by_slug(Tag, dataset.tags, None, TAG_FIELDS, report, "tags")
         encoded = encode_records({kind: getattr(dataset, PLURALS[kind]) for kind in KINDS[:3]})
         for kind in KINDS[:3]:
             self._write_records(encoded[kind])
@@ -668,12 +683,7 @@ class FirstReleaseWriter:
                 parse_partial_date(event["date"])
             except ValueError:
                 return False
-            if not (
-                all(link["actor"] in actors for link in event["actors"])
-                and all(tag in tags for tag in event["tags"])
-                and all(citation["source"] in sources for citation in event["citations"])
-                and all(point["source"] in sources for point in event["points"])
-            ):
+            if not references_resolve(event, actors, tags, sources):
                 return False
         return True
 
