@@ -486,7 +486,8 @@ def references_resolve(
     event: dict, actors: Container[str], tags: Container[str], sources: Container[str]
 ) -> bool:
     """Whether a valid event's actors, tags and sources are all known (its relations aside)."""
-    # Loops, not all(): asked of every event of a reload, where generators cost a second.
+    # Loops for actors and tags: asked of every event of a reload, where all() over
+    # generators took a third longer.
     for link in event["actors"]:
         if link["actor"] not in actors:
             return False

@@ -122,18 +122,19 @@ def read_seed_file(path: Path, kept_digest: str | None = None) -> SeedFile:
     records (seeds/parsed.py)."""
     try:
         content = path.read_bytes()
-        text = content.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise SeedFileError(
-            SeedProblem(str(path), None, f"not valid UTF-8 ({error.reason})")
-        ) from None
     except OSError as error:
         raise SeedFileError(
             SeedProblem(str(path), None, f"cannot be read ({error.strerror})")
         ) from None
     digest = content_digest(content)
-    if digest == kept_digest:
+    if digest == kept_digest:  # not even decoded: the kept file was valid UTF-8
         return SeedFile(path, None, digest)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SeedFileError(
+            SeedProblem(str(path), None, f"not valid UTF-8 ({error.reason})")
+        ) from None
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
